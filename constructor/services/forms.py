@@ -1,0 +1,22 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
+
+
+class ServicePageForm(WagtailAdminPageForm):
+    """Page editor form that also knows the parent, so it can spot duplicate codes in a region."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        code = (cleaned_data.get("service_code") or "").strip()
+        parent = self.parent_page
+        if code and parent is not None:
+            siblings = type(self.instance).objects.child_of(parent).filter(service_code=code)
+            if self.instance.pk:
+                siblings = siblings.exclude(pk=self.instance.pk)
+            if siblings.exists():
+                self.add_error(
+                    "service_code",
+                    _("This region already has a service with code %(code)s: «%(title)s».")
+                    % {"code": code, "title": siblings.first().title},
+                )
+        return cleaned_data

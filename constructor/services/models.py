@@ -1,0 +1,175 @@
+"""Service landing pages and the things they refer to: categories and curators."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from blocks.landing import LandingStreamBlock
+from constructor.services.forms import ServicePageForm
+
+SERVICE_CODE_FORMATS = {
+    # Federal registry numbers are ten digits; regional codes carry the subject code first.
+    "federal": (r"^\d{10}$", _("A federal service code is 10 digits, e.g. 1000000001.")),
+    "regional": (
+        r"^\d{2}\d{8}$",
+        _("A regional service code is 10 digits starting with the subject code, e.g. 4000000012."),
+    ),
+}
+
+
+class ServiceCategory(models.Model):
+    """A federal catalog heading (family and children, business, ...) shared by every region."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=False)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), "sort_order"]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Curator(index.Indexed, models.Model):
+    """The official answerable for a service's quality, shown on its page if they consent."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="curators",
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    position = models.CharField(_("position"), max_length=255)
+    organisation = models.CharField(_("organisation"), max_length=255)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_to_publish = models.BooleanField(
+        _("consents to publication"),
+        default=False,
+        help_text=_(
+            "The curator agreed in writing to have their name, position and photo "
+            "published (152-FZ). Without consent the page shows the position only."
+        ),
+    )
+
+    panels = [
+        FieldPanel("region"),
+        MultiFieldPanel(
+            [FieldPanel("full_name"), FieldPanel("position"), FieldPanel("organisation")],
+            heading=_("Who"),
+        ),
+        FieldPanel("photo"),
+        MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contacts")),
+        FieldPanel("consent_to_publish"),
+    ]
+    search_fields = [
+        index.SearchField("full_name"),
+        index.SearchField("position"),
+        index.AutocompleteField("full_name"),
+        index.FilterField("region"),
+    ]
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("service curator")
+        verbose_name_plural = _("service curators")
+
+    def __str__(self):
+        return f"{self.full_name} ({self.position})"
+
+
+class ServicePage(Page):
+    """The landing page of one public service in one region, assembled from blocks."""
+
+    service_code = models.CharField(
+        _("service code"),
+        max_length=10,
+        help_text=_(
+            "Code in the federal registry, or the region's own code for regional services."
+        ),
+    )
+    code_level = models.CharField(
+        _("service level"),
+        max_length=10,
+        choices=[("federal", _("federal")), ("regional", _("regional"))],
+        default="regional",
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="services",
+    )
+    agency = models.CharField(
+        _("agency"),
+        max_length=255,
+        help_text=_(
+            "The authority that provides the service, e.g. Ministry of Education of the region."
+        ),
+    )
+    summary = models.TextField(
+        _("short summary"),
+        max_length=300,
+        help_text=_("One or two sentences for the catalog and search results."),
+    )
+    body = StreamField(LandingStreamBlock(), verbose_name=_("landing page content"), blank=True)
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("service_code"),
+                FieldPanel("code_level"),
+                FieldPanel("category"),
+                FieldPanel("agency"),
+            ],
+            heading=_("Registry data"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("service_code"),
+        index.SearchField("agency"),
+        index.SearchField("body"),
+        index.AutocompleteField("title"),
+        index.FilterField("category"),
+    ]
+    parent_page_types = ["regions.RegionHomePage"]
+    subpage_types = []
+    base_form_class = ServicePageForm
+
+    class Meta:
+        verbose_name = _("service page")
+        verbose_name_plural = _("service pages")
+
+    def clean(self):
+        super().clean()
+        self.service_code = (self.service_code or "").strip()
+        pattern, message = SERVICE_CODE_FORMATS.get(
+            self.code_level, SERVICE_CODE_FORMATS["regional"]
+        )
+        try:
+            RegexValidator(pattern, message)(self.service_code)
+        except ValidationError as error:
+            raise ValidationError({"service_code": error}) from None
