@@ -1,4 +1,7 @@
-"""Which regions a member of staff may act in (invariant 6: an official acts only inside their region)."""
+"""Which regions a member of staff may act in.
+
+Invariant 6: an official acts only inside their region.
+"""
 
 from django.db.models import Q
 

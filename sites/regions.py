@@ -1,4 +1,4 @@
-"""Creating a region: its site, page tree root, collection, staff groups and permissions, in one step.
+"""Creating a region in one step: site, page tree root, collection, staff groups, permissions.
 
 ``create_region`` is idempotent: run again with the same slug, it repairs whatever is missing
 and changes nothing that is already right. The management command and the demo loader use it.
@@ -76,7 +76,7 @@ def _home_page(name, slug):
 
 @transaction.atomic
 def create_region(name, slug, code, *, port=None):
-    """Create (or complete) a region and everything it needs; return the region and whether it is new."""
+    """Create (or complete) a region and all it needs; say whether it is new."""
     slug = (slug or "").strip().lower()
     try:
         hostname_label_validator(slug)

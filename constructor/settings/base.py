@@ -174,7 +174,8 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
-# Regions are served as <slug>.<REGION_HOST_SUFFIX>:<PUBLIC_PORT>; the federal portal is the default site.
+# Regions are served as <slug>.<REGION_HOST_SUFFIX>:<PUBLIC_PORT>;
+# the federal portal is the default site.
 REGION_HOST_SUFFIX = os.environ.get("CONSTRUCTOR_REGION_HOST_SUFFIX", "localhost")
 PUBLIC_PORT = int(os.environ.get("CONSTRUCTOR_PUBLIC_PORT", "8000"))
 PORTAL_HOSTNAME = os.environ.get("CONSTRUCTOR_PORTAL_HOSTNAME", "localhost")
