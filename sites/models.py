@@ -168,7 +168,7 @@ class RegionHomePage(RoutablePageMixin, Page):
         return self.render(
             request,
             context_overrides=category_listing(self, request, slug),
-            template="sites/category_page.html",
+            template="regions/category_page.html",
         )
 
     @path("search/")
@@ -178,5 +178,5 @@ class RegionHomePage(RoutablePageMixin, Page):
         return self.render(
             request,
             context_overrides=search_results(self, request),
-            template="sites/search_page.html",
+            template="regions/search_page.html",
         )
