@@ -392,4 +392,4 @@ class LandingStreamBlock(blocks.StreamBlock):
     support = SupportBlock()
 
     class Meta:
-        block_counts = {"hero": {"max_num": 1}, "curator": {"max_num": 1}}
+        block_counts = {"hero": {"max_num": 1}}

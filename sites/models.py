@@ -128,7 +128,7 @@ class PortalHomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = []
+    subpage_types = ["regions.InformationPage"]
     max_count = 1
 
     class Meta:
@@ -150,7 +150,7 @@ class RegionHomePage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["services.ServicePage"]
+    subpage_types = ["services.ServicePage", "regions.InformationPage"]
 
     class Meta:
         verbose_name = _("region home page")
@@ -180,3 +180,20 @@ class RegionHomePage(RoutablePageMixin, Page):
             context_overrides=search_results(self, request),
             template="regions/search_page.html",
         )
+
+
+class InformationPage(Page):
+    """A plain text page: about the portal, accessibility statement, personal data policy."""
+
+    body = RichTextField(
+        _("text"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["regions.PortalHomePage", "regions.RegionHomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")
