@@ -41,13 +41,17 @@ def portal_catalog(request):
 def region_catalog(home, request):
     """The region's categories with live service counts, and its services grouped by category."""
     services = list(_live_services().child_of(home))
-    counts = {}
+    by_category = {}
     for service in services:
-        counts[service.category_id] = counts.get(service.category_id, 0) + 1
+        by_category.setdefault(service.category_id, []).append(service)
     categories = [
-        {"category": category, "count": counts[category.pk]}
+        {
+            "category": category,
+            "count": len(by_category[category.pk]),
+            "services": by_category[category.pk],
+        }
         for category in ServiceCategory.objects.all()
-        if category.pk in counts
+        if category.pk in by_category
     ]
     return {"categories": categories, "services": services}
 
@@ -73,4 +77,7 @@ def search_results(home, request):
     results = _live_services().child_of(home).search(query, operator="and")
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     context["results"] = page
+    context["page_range"] = page.paginator.get_elided_page_range(
+        page.number, on_each_side=1, on_ends=1
+    )
     return context
