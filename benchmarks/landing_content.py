@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 
 from blocks.landing import LandingStreamBlock
 from constructor.services.models import Curator, ServiceCategory, ServicePage
-from sites.models import InformationPage
+from sites.models import InformationPage, RegionBranding
 from sites.regions import create_region
 
 
@@ -29,15 +29,14 @@ def _document(title):
 
 
 def _block_values(curators, documents):
-    """One value for every landing block kind except the hero (a page has one)."""
+    """Raw values cycling through every landing block kind except the hero (a page has one)."""
     stream = LandingStreamBlock()
     values = {
-        name: block.get_preview_value()
+        name: block.get_prep_value(block.get_preview_value())
         for name, block in stream.child_blocks.items()
         if name != "hero" and hasattr(block.meta, "preview_value")
     }
-    values["rich_text"] = "<p>Услугу оказывает министерство образования региона.</p>"
-    values["legal_basis"]["acts"][0]["document"] = documents[0].pk
+    values["legal_basis"]["acts"][0]["value"]["document"] = documents[0].pk
     kinds = [name for name in stream.child_blocks if name != "hero"]
     for index in range(10_000):
         name = kinds[index % len(kinds)]
@@ -48,8 +47,7 @@ def _block_values(curators, documents):
             document = documents[index % len(documents)]
             yield name, {"document": document.pk, "title": "", "description": "Образец"}
         else:
-            value = values[name]
-            yield name, stream.child_blocks[name].get_prep_value(value)
+            yield name, values[name]
 
 
 def _body(count, curators, documents):
@@ -57,12 +55,15 @@ def _body(count, curators, documents):
     body = [("hero", hero.get_prep_value(hero.get_preview_value()))]
     generator = _block_values(curators, documents)
     body += [next(generator) for _ in range(count - 1)]
-    return body
+    return [{"type": name, "value": value} for name, value in body]
 
 
 def build_pages():
     region = create_region("Калужская область", "kaluga", "40").region
     home = region.home_page
+    branding = RegionBranding.for_site(region.site)
+    branding.coat_of_arms = _photo("coat-of-arms", (20, 60, 160))
+    branding.save()
     category, _ = ServiceCategory.objects.get_or_create(
         slug="education", defaults={"name": "Образование"}
     )

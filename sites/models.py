@@ -4,6 +4,7 @@ A Region is a Wagtail Site with its own page tree, collection and staff groups;
 the federal portal is the default site and lists every region.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -98,6 +99,9 @@ class RegionBranding(BaseSiteSetting):
             heading=_("Contacts"),
         ),
     ]
+
+    # Every page's header shows the coat of arms: fetch it with the setting.
+    select_related = ["coat_of_arms"]
 
     class Meta:
         verbose_name = _("region branding")
@@ -197,3 +201,10 @@ class InformationPage(Page):
     class Meta:
         verbose_name = _("information page")
         verbose_name_plural = _("information pages")
+
+
+def portal_root_url():
+    """The federal portal's address, from settings, so no query is needed to link to it."""
+    port = settings.PUBLIC_PORT
+    host = settings.PORTAL_HOSTNAME
+    return f"http://{host}/" if port == 80 else f"http://{host}:{port}/"

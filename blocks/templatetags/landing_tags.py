@@ -11,9 +11,9 @@ from django import template
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wagtail.models import Site
 
 from blocks.landing import ACT_KINDS, CHANNEL_CHOICES
+from sites.models import portal_root_url
 
 register = template.Library()
 
@@ -136,18 +136,10 @@ def hero_cta_url(context, value):
     return "#main-content"
 
 
-@register.simple_tag(takes_context=True)
-def portal_home_url(context):
+@register.simple_tag
+def portal_home_url():
     """Full address of the federal portal (the default site), for breadcrumbs and the footer."""
-    request = context.get("request")
-    cached = getattr(request, "_portal_home_url", None)
-    if cached:
-        return cached
-    site = Site.objects.filter(is_default_site=True).only("hostname", "port").first()
-    url = f"{site.root_url}/" if site else "/"
-    if request is not None:
-        request._portal_home_url = url
-    return url
+    return portal_root_url()
 
 
 @register.simple_tag(takes_context=True)
