@@ -8,6 +8,7 @@ Contact-like blocks (offices, curator, support) live in ``blocks.contacts``.
 import datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -15,6 +16,9 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from blocks.contacts import CuratorBlock, OfficesBlock, SupportBlock
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+SAFE_LINK_PREFIXES = ("/", "#", "https://", "http://")
 
 
 class HeroBlock(blocks.StructBlock):
@@ -27,6 +31,22 @@ class HeroBlock(blocks.StructBlock):
         help_text=_("Leave empty to link to the steps on this page."),
     )
     online = blocks.BooleanBlock(label=_("Available online"), required=False, default=True)
+
+    def clean(self, value):
+        value = super().clean(value)
+        link = (value.get("cta_url") or "").strip()
+        if link and not link.startswith(SAFE_LINK_PREFIXES):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "cta_url": ValidationError(
+                        _(
+                            "Enter a link starting with https://, / (a page of this site) "
+                            "or # (a section of this page)."
+                        )
+                    )
+                }
+            )
+        return value
 
     class Meta:
         icon = "pick"
