@@ -4,15 +4,47 @@ Invariant 6: an official acts only inside their region.
 """
 
 from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from sites.models import Region
 
 
 def regions_for_user(user):
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
         return Region.objects.none()
     if user.is_superuser:
         return Region.objects.all()
     return Region.objects.filter(
         Q(editors__in=user.groups.all()) | Q(moderators__in=user.groups.all())
     ).distinct()
+
+
+def user_acts_in_region(user, region_id):
+    return regions_for_user(user).filter(pk=region_id).exists()
+
+
+class RegionPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions, narrowed to the objects of the user's own regions.
+
+    For models with a ``region`` foreign key: the model-wide Django permission says what a
+    user may do, the region says to which objects. Wagtail consults the instance-level
+    methods for bulk actions and per-object buttons.
+    """
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and user_acts_in_region(
+            user, instance.region_id
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        instances = super().instances_user_has_any_permission_for(user, actions)
+        return instances.filter(region__in=regions_for_user(user))
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        region = Region.objects.get(pk=instance.region_id)
+        staff_groups = [region.editors_id, region.moderators_id]
+        return (
+            self.users_with_any_permission(actions)
+            .filter(Q(is_superuser=True) | Q(groups__in=staff_groups))
+            .distinct()
+        )

@@ -11,7 +11,14 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    GroupSitePermission,
+    Page,
+    Site,
+)
 
 from sites.models import Region, RegionBranding, RegionHomePage, hostname_label_validator
 
@@ -28,7 +35,8 @@ STAFF_MODEL_PERMISSIONS = [
     ("services", "change_curator"),
     ("services", "view_curator"),
 ]
-MODERATOR_MODEL_PERMISSIONS = [("regions", "change_regionbranding")]
+# Granted per site, not per model: a moderator edits the branding of their own site only.
+MODERATOR_SITE_PERMISSIONS = [("regions", "change_regionbranding")]
 
 
 @dataclass
@@ -122,7 +130,10 @@ def create_region(name, slug, code, *, port=None):
     for group in (editors, moderators):
         _grant_collection_permissions(group, collection)
         group.permissions.add(*(_permission(a, c) for a, c in STAFF_MODEL_PERMISSIONS))
-    moderators.permissions.add(*(_permission(a, c) for a, c in MODERATOR_MODEL_PERMISSIONS))
+    for app_label, codename in MODERATOR_SITE_PERMISSIONS:
+        GroupSitePermission.objects.get_or_create(
+            group=moderators, site=site, permission=_permission(app_label, codename)
+        )
 
     branding = RegionBranding.for_site(site)
     if branding.display_name == RegionBranding._meta.get_field("display_name").default:

@@ -17,3 +17,126 @@ def other_region(db):
 @pytest.fixture
 def root_page(db):
     return Page.get_first_root_node()
+
+
+@pytest.fixture
+def make_user(db):
+    """A factory for staff users; ``groups`` are the region groups create_region made."""
+    from django.contrib.auth import get_user_model
+
+    def make(username, *groups, superuser=False):
+        user = get_user_model().objects.create_user(
+            username=username,
+            password="correct horse battery staple",
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
+        user.groups.add(*groups)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(region, make_user):
+    return make_user("kaluga-editor", region.editors)
+
+
+@pytest.fixture
+def moderator(region, make_user):
+    return make_user("kaluga-moderator", region.moderators)
+
+
+@pytest.fixture
+def other_editor(other_region, make_user):
+    return make_user("tula-editor", other_region.editors)
+
+
+@pytest.fixture
+def federal_admin(make_user):
+    return make_user("federal-admin", superuser=True)
+
+
+@pytest.fixture
+def category(db):
+    from constructor.services.models import ServiceCategory
+
+    return ServiceCategory.objects.create(
+        name="Семья и дети",
+        slug="family",
+        description="Рождение, детский сад, школа",
+        sort_order=10,
+    )
+
+
+@pytest.fixture
+def other_category(db):
+    from constructor.services.models import ServiceCategory
+
+    return ServiceCategory.objects.create(name="Бизнес", slug="business", sort_order=20)
+
+
+@pytest.fixture
+def make_service(db):
+    """A factory for published ServicePages under a region's home page, built in code."""
+    from constructor.services.models import ServicePage
+
+    def make(region, title, category, code, *, body=None, live=True, summary=None):
+        service = ServicePage(
+            title=title,
+            service_code=code,
+            code_level="regional",
+            category=category,
+            agency="Министерство образования региона",
+            summary=summary or f"{title}: подайте заявление онлайн.",
+            body=body
+            or [{"type": "hero", "value": {"heading": title, "summary": "Подайте онлайн."}}],
+            live=live,
+        )
+        region.home_page.add_child(instance=service)
+        revision = service.save_revision()
+        if live:
+            revision.publish()
+        service.refresh_from_db()
+        return service
+
+    return make
+
+
+@pytest.fixture
+def service_page_form_data():
+    """Builds the admin's POST data for a ServicePage, the way the page editor submits it."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    def build(title, code, category, *, slug=None, hero_heading=None, publish=False):
+        data = nested_form_data(
+            {
+                "title": title,
+                "slug": slug or f"service-{code}",
+                "service_code": code,
+                "code_level": "regional",
+                "category": category.pk,
+                "agency": "Министерство образования Калужской области",
+                "summary": f"{title}: подайте заявление онлайн.",
+                "body": streamfield(
+                    [
+                        (
+                            "hero",
+                            {
+                                "heading": title if hero_heading is None else hero_heading,
+                                "summary": "Подайте заявление онлайн и следите за статусом.",
+                                "cta_label": "Подать заявление",
+                                "cta_url": "",
+                                "online": "on",
+                            },
+                        )
+                    ]
+                ),
+                "comments": inline_formset([]),
+            }
+        )
+        if publish:
+            data["action-publish"] = "action-publish"
+        return data
+
+    return build

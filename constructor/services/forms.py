@@ -1,5 +1,7 @@
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+
+from sites.permissions import regions_for_user
 
 
 class ServicePageForm(WagtailAdminPageForm):
@@ -20,3 +22,16 @@ class ServicePageForm(WagtailAdminPageForm):
                     % {"code": code, "title": siblings.first().title},
                 )
         return cleaned_data
+
+
+class CuratorForm(WagtailAdminModelForm):
+    """Curator editor form offering only the regions the official works in (invariant 6)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.for_user is None or "region" not in self.fields:
+            return
+        regions = regions_for_user(self.for_user)
+        self.fields["region"].queryset = regions
+        if not self.instance.pk and len(regions) == 1:
+            self.fields["region"].initial = regions[0].pk

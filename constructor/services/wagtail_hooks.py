@@ -1,9 +1,87 @@
+"""Admin views for categories and curators.
+
+Curators belong to a region, and an official acts only inside their region (invariant 6):
+every curator view below (listing, edit, delete, history, usage, copy, chooser) sees only the
+curators of the user's regions; a federal admin (superuser) sees all of them.
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import ObjectList
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from constructor.services.forms import CuratorForm
 from constructor.services.models import Curator, ServiceCategory
-from sites.permissions import regions_for_user
+from sites.permissions import RegionPermissionPolicy, regions_for_user, user_acts_in_region
+
+
+def curators_for_user(user):
+    return Curator.objects.filter(region__in=regions_for_user(user))
+
+
+class OwnRegionCuratorMixin:
+    """Refuses a curator of another region as if the user had no permission at all."""
+
+    def get_object(self, *args, **kwargs):
+        curator = super().get_object(*args, **kwargs)
+        if not user_acts_in_region(self.request.user, curator.region_id):
+            raise PermissionDenied
+        return curator
+
+
+class CuratorEditView(OwnRegionCuratorMixin, snippet_views.EditView):
+    pass
+
+
+class CuratorDeleteView(OwnRegionCuratorMixin, snippet_views.DeleteView):
+    pass
+
+
+class CuratorCopyView(OwnRegionCuratorMixin, snippet_views.CopyView):
+    pass
+
+
+class CuratorHistoryView(OwnRegionCuratorMixin, snippet_views.HistoryView):
+    pass
+
+
+class CuratorUsageView(OwnRegionCuratorMixin, snippet_views.UsageView):
+    pass
+
+
+class CuratorInspectView(OwnRegionCuratorMixin, snippet_views.InspectView):
+    pass
+
+
+class CuratorChooseView(chooser_views.ChooseView):
+    def get_object_list(self):
+        return curators_for_user(self.request.user)
+
+
+class CuratorChooseResultsView(chooser_views.ChooseResultsView):
+    def get_object_list(self):
+        return curators_for_user(self.request.user)
+
+
+class CuratorChosenView(chooser_views.SnippetChosenView):
+    def get_object(self, pk):
+        return curators_for_user(self.request.user).get(pk=pk)
+
+
+class CuratorChosenMultipleView(chooser_views.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return curators_for_user(self.request.user).filter(pk__in=pks)
+
+
+class CuratorChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = CuratorChooseView
+    choose_results_view_class = CuratorChooseResultsView
+    chosen_view_class = CuratorChosenView
+    chosen_multiple_view_class = CuratorChosenMultipleView
 
 
 class ServiceCategoryViewSet(SnippetViewSet):
@@ -20,12 +98,20 @@ class CuratorViewSet(SnippetViewSet):
     list_display = ["full_name", "position", "region", "consent_to_publish"]
     list_filter = ["region", "consent_to_publish"]
     search_fields = ["full_name", "position"]
+    edit_handler = ObjectList(Curator.panels, base_form_class=CuratorForm)
+
+    edit_view_class = CuratorEditView
+    delete_view_class = CuratorDeleteView
+    copy_view_class = CuratorCopyView
+    history_view_class = CuratorHistoryView
+    usage_view_class = CuratorUsageView
+    inspect_view_class = CuratorInspectView
+    chooser_viewset_class = CuratorChooserViewSet
 
     def get_queryset(self, request):
-        return Curator.objects.filter(region__in=regions_for_user(request.user)).select_related(
-            "region"
-        )
+        return curators_for_user(request.user).select_related("region")
 
 
+register_permission_policy(Curator, RegionPermissionPolicy(Curator))
 register_snippet(ServiceCategoryViewSet)
 register_snippet(CuratorViewSet)
