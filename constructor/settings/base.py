@@ -132,6 +132,8 @@ USE_TZ = True
 
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise expects the folder even when files come from the finders (dev, tests).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATIC_URL = "/static/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
