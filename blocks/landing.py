@@ -51,7 +51,7 @@ class HeroBlock(blocks.StructBlock):
     class Meta:
         icon = "pick"
         template = "blocks/hero.html"
-        label = _("Hero with call to action")
+        label = _("First screen with an apply button")
         description = _("The first screen: what the service gives and a button to apply.")
         preview_value = {
             "heading": "Запись ребёнка в детский сад",
@@ -151,7 +151,7 @@ class FeesBlock(blocks.StructBlock):
 
 class DeadlineBlock(blocks.StructBlock):
     stage = blocks.CharBlock(label=_("Stage"), max_length=255)
-    days = blocks.IntegerBlock(label=_("Days"), min_value=0, max_value=365)
+    days = blocks.IntegerBlock(label=_("Number of days"), min_value=0, max_value=365)
     day_kind = blocks.ChoiceBlock(
         label=_("Kind of days"),
         choices=[("working", _("working days")), ("calendar", _("calendar days"))],
@@ -292,7 +292,9 @@ class FAQBlock(blocks.StructBlock):
         icon = "help"
         template = "blocks/faq.html"
         label = _("FAQ")
-        description = _("Questions and answers that open one by one, with or without JavaScript.")
+        description = _(
+            "Questions whose answers open on click or by keyboard, even without JavaScript."
+        )
         preview_value = {
             "heading": "Частые вопросы",
             "items": [

@@ -72,10 +72,11 @@ def _home_page(name, slug):
     existing = RegionHomePage.objects.filter(slug=slug).first()
     if existing:
         return existing
+    intro = _("Apply online for public services of the region: %(region)s.") % {"region": name}
     home = RegionHomePage(
-        title=_("Public services of %(region)s") % {"region": name},
+        title=_("Public services: %(region)s") % {"region": name},
         slug=slug,
-        intro=f"<p>{_('Apply online for the services of %(region)s.') % {'region': name}}</p>",
+        intro=f"<p>{intro}</p>",
     )
     Page.get_first_root_node().add_child(instance=home)
     home.save_revision().publish()
@@ -112,10 +113,15 @@ def create_region(name, slug, code, *, port=None):
             (c for c in root_collection.get_children() if c.name == name), None
         ) or root_collection.add_child(name=name)
 
-    editors, _e = Group.objects.get_or_create(name=_("%(region)s: editors") % {"region": name})
-    moderators, _m = Group.objects.get_or_create(
-        name=_("%(region)s: moderators") % {"region": name}
-    )
+    # Group names are looked up only when the region is new: a rename or another UI
+    # language later must not make a second pair of groups.
+    if region is not None:
+        editors, moderators = region.editors, region.moderators
+    else:
+        editors, _e = Group.objects.get_or_create(name=_("%(region)s: editors") % {"region": name})
+        moderators, _m = Group.objects.get_or_create(
+            name=_("%(region)s: moderators") % {"region": name}
+        )
 
     if region is None:
         region = Region(name=name, slug=slug, code=code)

@@ -76,7 +76,7 @@ class Curator(index.Indexed, models.Model):
         FieldPanel("region"),
         MultiFieldPanel(
             [FieldPanel("full_name"), FieldPanel("position"), FieldPanel("organisation")],
-            heading=_("Who"),
+            heading=_("About the curator"),
         ),
         FieldPanel("photo"),
         MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contacts")),
