@@ -99,3 +99,19 @@ def test_postgres_url_without_port_leaves_the_default():
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="mysql"):
         database_from_url("mysql://user@localhost/constructor")
+
+
+def test_models_and_migrations_agree(tmp_path):
+    """A block label or field change without its migration would break the next deploy."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        capture_output=True,
+        text=True,
+        cwd=BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "constructor.settings.test",
+            "CONSTRUCTOR_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
