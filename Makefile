@@ -8,8 +8,6 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-export DJANGO_SETTINGS_MODULE ?= constructor.settings.dev
-
 .PHONY: run test setup demo lint format
 
 setup: $(STAMP)

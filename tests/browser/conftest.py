@@ -1,0 +1,316 @@
+"""Browser tests: headless Chromium (Debian's, driven by Playwright) against a real server.
+
+For the session the harness migrates a fresh SQLite database in a temporary var dir, loads the
+demo (regions, services, logins) and starts gunicorn on a free loopback port. The tests talk to
+it over HTTP only, never to the database, so pytest-django's test database plays no part.
+
+Playwright's sync API keeps an event loop running in the main thread, and Django refuses database
+calls while one runs; so the browser tests are collected last and their fixtures are package
+scoped: Chromium is gone before pytest-django tears the test database down.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+BROWSER_DIR = Path(__file__).resolve().parent
+BASE_DIR = BROWSER_DIR.parent.parent
+RESULTS_DIR = BASE_DIR / "test-results"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-proxy-server",
+]
+VENV_BIN = Path(sys.executable).parent
+SERVER_START_SECONDS = 60
+COMMAND_SECONDS = 300
+
+AXE_SCRIPT = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING_IMPACTS = ("serious", "critical")
+AXE_NODES_SHOWN = 8
+
+expect.set_options(timeout=10_000)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark everything in this folder `browser` (before `-m` selects) and run it last."""
+    browser, others = [], []
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            browser.append(item)
+        else:
+            others.append(item)
+    items[:] = others + browser
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        item.browser_test_failed = report.failed
+    return report
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    port: int
+    var_dir: Path
+    log_path: Path
+
+    def url(self, path="/", region=None):
+        """An absolute URL on the federal portal, or on a region's site given its slug."""
+        host = f"{region}.localhost" if region else "localhost"
+        return f"http://{host}:{self.port}{path}"
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _tail(text, lines=40):
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_SECONDS,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`manage.py {' '.join(args)}` failed (exit {result.returncode}); the browser tests "
+            f"need it to prepare the demo server.\n{_tail(result.stdout)}\n{_tail(result.stderr)}",
+            pytrace=False,
+        )
+
+
+def _wait_until_answers(process, url, log_path):
+    """Poll until the server answers any HTTP response; fail fast if it dies."""
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5):  # noqa: S310 - our own loopback URL
+                return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        try:
+            # Waiting on the process paces the polling and notices a crash at once.
+            process.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
+        break
+    process.kill()
+    process.wait()
+    pytest.fail(
+        f"gunicorn did not answer on {url} within {SERVER_START_SECONDS}s "
+        f"(exit code {process.returncode}); its log:\n{_tail(log_path.read_text())}",
+        pytrace=False,
+    )
+
+
+@pytest.fixture(scope="package")
+def demo_server(tmp_path_factory):
+    """The product on its dev settings with the demo content: gunicorn and the task worker."""
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    port = _free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="constructor.settings.dev",
+        CONSTRUCTOR_VAR_DIR=str(var_dir),
+        CONSTRUCTOR_PUBLIC_PORT=str(port),
+        WAGTAILADMIN_BASE_URL=f"http://localhost:{port}",
+        PYTHONUNBUFFERED="1",
+    )
+    _manage(env, "migrate", "--no-input", "-v0")
+    _manage(env, "load_demo")
+    # Publishing queues search-index updates as tasks: index the demo before the first search.
+    _manage(env, "db_worker", "--batch", "--no-startup-delay", "--no-reload", "-v0")
+
+    log_path = var_dir / "server.log"
+    with log_path.open("w") as log:
+        # As `make run` does: the task worker beside the web server, for what the tests publish.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "constructor.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_answers(process, f"http://127.0.0.1:{port}/", log_path)
+        yield DemoServer(port=port, var_dir=var_dir, log_path=log_path)
+    finally:
+        for running in (process, worker):
+            running.terminate()
+            try:
+                running.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                running.kill()
+                running.wait()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: `apt-get install chromium` (as root `make test` does it), "
+            'or leave the browser tests out with `pytest -m "not browser"`.',
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def results_dir():
+    """Where screenshots for humans go (gitignored)."""
+    RESULTS_DIR.mkdir(exist_ok=True)
+    return RESULTS_DIR
+
+
+@pytest.fixture
+def page(browser, demo_server, request):
+    """A fresh page with its own cookies at desktop size; on failure, a screenshot."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800},
+        locale="ru-RU",
+        timezone_id="Europe/Moscow",
+        # axe-core is injected as an inline script; a strict CSP must not stop the check.
+        bypass_csp=True,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "browser_test_failed", False):
+        RESULTS_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=RESULTS_DIR / f"failed-{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def _describe_violation(violation):
+    lines = [
+        f"- {violation['id']} ({violation['impact']}): {violation['help']}",
+        f"  {violation['helpUrl']}",
+    ]
+    for node in violation["nodes"][:AXE_NODES_SHOWN]:
+        target = " ".join(str(part) for part in node["target"])
+        summary = (node.get("failureSummary") or "").replace("\n", " ")
+        lines.append(f"  * {target}: {summary}")
+    hidden = len(violation["nodes"]) - AXE_NODES_SHOWN
+    if hidden > 0:
+        lines.append(f"  * ... and {hidden} more elements")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def assert_accessible():
+    """Run axe-core (WCAG 2.x A and AA rules) on a page; fail on serious or critical violations."""
+    if not AXE_SCRIPT.exists():
+        pytest.skip(
+            f"axe-core is not installed ({AXE_SCRIPT} is missing): "
+            "run `npm ci` in tests/browser (make test does it when npm is available)"
+        )
+
+    def check(page):
+        page.add_script_tag(path=AXE_SCRIPT)
+        results = page.evaluate(
+            """tags => axe.run(document, {
+                runOnly: {type: "tag", values: tags},
+                resultTypes: ["violations"],
+            })""",
+            WCAG_TAGS,
+        )
+        blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, (
+            f"axe-core found {len(blocking)} serious or critical accessibility problems "
+            f"on {page.url}:\n" + "\n".join(_describe_violation(v) for v in blocking)
+        )
+
+    return check
+
+
+class DemoCatalog:
+    """Finds demo pages by browsing the public catalog, as a citizen would."""
+
+    SERVICE_LINKS = 'section[aria-labelledby="services-heading"] li a[href]'
+
+    def __init__(self, page, server):
+        self.page = page
+        self.server = server
+
+    def service_urls(self, region="kaluga"):
+        home = self.server.url("/", region)
+        self.page.goto(home)
+        urls = self.page.locator(self.SERVICE_LINKS).evaluate_all(
+            "links => links.map(link => link.href)"
+        )
+        if not urls:
+            pytest.fail(
+                f"The catalog at {home} lists no services ({self.SERVICE_LINKS}): "
+                "the demo (manage.py load_demo) should publish services in every region.",
+                pytrace=False,
+            )
+        return urls
+
+    def service_with(self, selector, what, region="kaluga"):
+        """The URL of the first service page in the region's catalog that has `selector`."""
+        for url in self.service_urls(region):
+            self.page.goto(url)
+            if self.page.locator(selector).count():
+                return url
+        pytest.fail(
+            f"No {region} service page has {what} ({selector}): the demo services "
+            "should use that block.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def catalog(page, demo_server):
+    return DemoCatalog(page, demo_server)
