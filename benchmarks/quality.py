@@ -1,0 +1,203 @@
+"""Quality scoring cost: time to score a service page with 40 landing blocks and a 40-field form.
+
+Builds, in a throwaway SQLite database, a region with a registry entry and a service page of
+40 landing blocks (every kind that needs no upload, curators with photos, rich text with page
+links) and, when ServicePage has an application form, 40 form fields over 4 steps. Scores it
+many times with ``score_page`` on a freshly loaded page each round (as the editor panel does).
+
+Target (issue 5): median under 100 ms. The reviewer queue's SQL count (200 pages waiting)
+arrives with the workflow slice and is reported as pending.
+
+Run: .venv/bin/python benchmarks/quality.py
+"""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["CONSTRUCTOR_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-quality-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "constructor.settings.dev")
+os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from wagtail.images.models import Image  # noqa: E402
+from wagtail.images.tests.utils import get_test_image_file  # noqa: E402
+
+from constructor.registry.models import ServiceStandard  # noqa: E402
+from constructor.review.quality import score_page  # noqa: E402
+from constructor.services.models import Curator, ServiceCategory, ServicePage  # noqa: E402
+from sites.regions import create_region  # noqa: E402
+
+ROUNDS = 60
+TARGET_MS = 100.0
+BLOCKS = 40
+FORM_FIELDS = 40
+PARAGRAPH = (
+    "<h3>Что важно знать</h3><p>Подайте заявление онлайн. В целях ускорения приложите "
+    'скан паспорта. <a linktype="page" id="{home}">Все услуги региона</a> собраны в каталоге.</p>'
+)
+
+
+def landing_blocks(home_pk, curator_pk):
+    pattern = [
+        {
+            "type": "hero",
+            "value": {"heading": "Пособие", "summary": "Подайте онлайн.", "cta_url": "/search/"},
+        },
+        {
+            "type": "timelines",
+            "value": {
+                "heading": "Сроки",
+                "deadlines": [
+                    {"stage": "Регистрация", "days": 1, "day_kind": "working"},
+                    {"stage": "Рассмотрение", "days": 14, "day_kind": "calendar"},
+                ],
+            },
+        },
+        {"type": "rich_text", "value": PARAGRAPH.format(home=home_pk)},
+        {"type": "curator", "value": {"heading": "Куратор услуги", "curator": curator_pk}},
+        {
+            "type": "documents",
+            "value": {
+                "heading": "Какие документы нужны",
+                "documents": [{"title": "Паспорт", "note": "Оригинал"}] * 3,
+            },
+        },
+        {
+            "type": "faq",
+            "value": {
+                "heading": "Частые вопросы",
+                "items": [{"question": "Сколько ждать?", "answer": "<p>Десять дней.</p>"}] * 3,
+            },
+        },
+        {
+            "type": "steps",
+            "value": {"heading": "Как получить", "steps": [{"title": "Заполните заявление"}] * 4},
+        },
+        {
+            "type": "callout",
+            "value": {"kind": "info", "title": "Проверьте паспорт", "text": "<p>Срок.</p>"},
+        },
+    ]
+    hero, rest = pattern[0], pattern[1:]
+    return [hero] + [rest[i % len(rest)] for i in range(BLOCKS - 1)]
+
+
+def form_steps():
+    kinds = [
+        "full_name",
+        "snils",
+        "text",
+        "date",
+        "phone",
+        "email",
+        "text",
+        "text",
+        "text",
+        "consent",
+    ]
+    return [
+        {
+            "type": "step",
+            "value": {
+                "key": f"step{s}",
+                "title": f"Шаг {s + 1}",
+                "fields": [
+                    {"type": kinds[f], "value": {"key": f"s{s}f{f}", "label": "Поле"}}
+                    for f in range(FORM_FIELDS // 4)
+                ],
+            },
+        }
+        for s in range(4)
+    ]
+
+
+def build_page():
+    region = create_region("Калужская область", "kaluga", "40").region
+    category = ServiceCategory.objects.create(name="Семья и дети", slug="family")
+    standard = ServiceStandard.objects.create(
+        code="1000000022",
+        title="Единовременное пособие при рождении ребёнка",
+        agency="Социальный фонд России",
+        category=category,
+        summary="Пособие при рождении ребёнка.",
+        max_processing_days=10,
+        mandatory_blocks=["hero", "timelines", "curator", "documents"],
+    )
+    photo = Image.objects.create(
+        title="Портрет", description="Портрет куратора", file=get_test_image_file()
+    )
+    curator = Curator.objects.create(
+        region=region,
+        full_name="Смирнова Елена Викторовна",
+        position="Заместитель министра",
+        organisation="Министерство труда",
+        photo=photo,
+        consent_to_publish=True,
+    )
+    page = ServicePage(
+        title="Единовременное пособие при рождении ребёнка",
+        service_code=standard.code,
+        code_level="federal",
+        category=category,
+        agency=standard.agency,
+        summary=standard.summary,
+        registry_entry=standard,
+        body=landing_blocks(region.home_page.pk, curator.pk),
+    )
+    has_form = hasattr(page, "application_form")
+    if has_form:
+        page.application_form = form_steps()
+    region.home_page.add_child(instance=page)
+    page.save_revision().publish()
+    return page.pk, has_form
+
+
+def main():
+    call_command("migrate", verbosity=0)
+    page_pk, has_form = build_page()
+    for _ in range(3):  # warm caches: URL resolver, translations, block definitions
+        score_page(ServicePage.objects.get(pk=page_pk))
+
+    samples = []
+    for _ in range(ROUNDS):
+        page = ServicePage.objects.get(pk=page_pk)
+        started = time.perf_counter()
+        report = score_page(page)
+        samples.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        score_page(ServicePage.objects.get(pk=page_pk))
+    median_ms = statistics.median(samples) * 1000
+    p90_ms = statistics.quantiles(samples, n=10)[-1] * 1000
+
+    print(
+        f"score of a {BLOCKS}-block page{' with a 40-field form' if has_form else ''}: "
+        f"{median_ms:.2f} ms median, {p90_ms:.2f} ms p90, {len(queries)} queries, "
+        f"score {report.score}"
+    )
+    print("reviewer queue query count: pending (arrives with the workflow slice)")
+    ok = median_ms < TARGET_MS
+    print(
+        f"RESULT score_ms={median_ms:.2f} score_p90_ms={p90_ms:.2f} queries={len(queries)} "
+        f"blocks={BLOCKS} form_fields={FORM_FIELDS if has_form else 0} "
+        f"target_ms={TARGET_MS:.0f} queue_queries=pending ok={int(ok)}"
+    )
+    if not ok:
+        print(f"MISSED: median {median_ms:.2f} ms >= {TARGET_MS} ms", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

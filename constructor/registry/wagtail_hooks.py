@@ -1,0 +1,93 @@
+"""Admin for the federal registry, and the "create from standard" view.
+
+Federal admins (superusers and the «Федеральные администраторы» group) add and change registry
+entries; regional officials hold only the view permission: they see the listing and each
+entry's details, and the add, edit and delete URLs refuse them.
+"""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from constructor.registry.forms import ServiceStandardForm
+from constructor.registry.models import LifeSituation, ServiceStandard
+from constructor.registry.views import create_from_standard, regions_user_can_add_services_to
+
+
+class ServiceStandardViewSet(SnippetViewSet):
+    model = ServiceStandard
+    icon = "list-ul"
+    menu_label = _("Registry entries")
+    list_display = ["code", "title", "level", "region", "agency", "max_processing_days"]
+    list_filter = ["level", "category", "region", "life_situations"]
+    search_fields = ["code", "title", "agency"]
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("code"), FieldPanel("level"), FieldPanel("region")],
+                heading=_("Code"),
+            ),
+            FieldPanel("title"),
+            FieldPanel("agency"),
+            FieldPanel("category"),
+            FieldPanel("summary"),
+            FieldPanel("life_situations"),
+            FieldPanel("max_processing_days"),
+            FieldPanel("mandatory_blocks"),
+            FieldPanel("default_body"),
+        ],
+        base_form_class=ServiceStandardForm,
+    )
+
+    def get_queryset(self, request):
+        return ServiceStandard.objects.select_related("region", "category")
+
+
+class LifeSituationViewSet(SnippetViewSet):
+    model = LifeSituation
+    icon = "group"
+    menu_label = _("Life situations")
+    list_display = ["name", "slug"]
+    inspect_view_enabled = True
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+
+class RegistryViewSetGroup(SnippetViewSetGroup):
+    items = (ServiceStandardViewSet, LifeSituationViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Federal registry")
+    menu_name = "registry"
+
+
+register_snippet(RegistryViewSetGroup)
+
+
+class CreateFromStandardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return regions_user_can_add_services_to(request.user).exists()
+
+
+@hooks.register("register_admin_urls")
+def register_create_from_standard_url():
+    return [
+        path(
+            "registry/create-service/",
+            create_from_standard,
+            name="registry_create_from_standard",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_create_from_standard_menu_item():
+    return CreateFromStandardMenuItem(
+        _("Create a service from a standard"),
+        reverse("registry_create_from_standard"),
+        icon_name="doc-empty-inverse",
+        order=250,
+    )
