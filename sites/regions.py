@@ -34,6 +34,9 @@ STAFF_MODEL_PERMISSIONS = [
     ("services", "add_curator"),
     ("services", "change_curator"),
     ("services", "view_curator"),
+    # The federal registry: regional staff read it and create services from it, never change it.
+    ("registry", "view_servicestandard"),
+    ("registry", "view_lifesituation"),
 ]
 # Granted per site, not per model: a moderator edits the branding of their own site only.
 MODERATOR_SITE_PERMISSIONS = [("regions", "change_regionbranding")]

@@ -132,6 +132,7 @@ def service_page_form_data():
                         )
                     ]
                 ),
+                "application_form": streamfield([]),
                 "comments": inline_formset([]),
             }
         )

@@ -1,5 +1,6 @@
 """Production settings: secure by `check --deploy`, and loud when a secret is missing."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -40,6 +41,8 @@ def production_env(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "gosuslugi.example.ru,.gosuslugi.example.ru",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        "CONSTRUCTOR_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "CONSTRUCTOR_ACTIVE_KEY_ID": "k1",
     }
 
 

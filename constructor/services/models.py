@@ -4,12 +4,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from blocks.form import ApplicationFormBlock
 from blocks.landing import LandingStreamBlock
+from constructor.review.panels import QualityPanel
 from constructor.services.forms import ServicePageForm
 
 SERVICE_CODE_FORMATS = {
@@ -98,7 +101,7 @@ class Curator(index.Indexed, models.Model):
         return f"{self.full_name} ({self.position})"
 
 
-class ServicePage(Page):
+class ServicePage(RoutablePageMixin, Page):
     """The landing page of one public service in one region, assembled from blocks."""
 
     service_code = models.CharField(
@@ -133,10 +136,28 @@ class ServicePage(Page):
         help_text=_("One or two sentences for the catalog and search results."),
     )
     body = StreamField(LandingStreamBlock(), verbose_name=_("landing page content"), blank=True)
+    application_form = StreamField(
+        ApplicationFormBlock(),
+        verbose_name=_("application form"),
+        blank=True,
+        help_text=_("Steps of the online application form. Leave empty if there is none."),
+    )
+    registry_entry = models.ForeignKey(
+        "registry.ServiceStandard",
+        verbose_name=_("registry entry"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="service_pages",
+        help_text=_("The federal registry entry whose standard this page implements."),
+    )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        QualityPanel(heading=_("Quality")),
+        *Page.content_panels,
         MultiFieldPanel(
             [
+                FieldPanel("registry_entry"),
                 FieldPanel("service_code"),
                 FieldPanel("code_level"),
                 FieldPanel("category"),
@@ -155,6 +176,15 @@ class ServicePage(Page):
         index.AutocompleteField("title"),
         index.FilterField("category"),
     ]
+    application_form_panels = [FieldPanel("application_form")]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(application_form_panels, heading=_("Application form")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     parent_page_types = ["regions.RegionHomePage"]
     subpage_types = []
     base_form_class = ServicePageForm
@@ -162,6 +192,12 @@ class ServicePage(Page):
     class Meta:
         verbose_name = _("service page")
         verbose_name_plural = _("service pages")
+
+    @path("form-schema.json")
+    def form_schema(self, request):
+        from constructor.formbuilder.views import form_schema_response
+
+        return form_schema_response(self)
 
     def clean(self):
         super().clean()

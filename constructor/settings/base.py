@@ -38,6 +38,10 @@ def database_from_url(url):
 
 INSTALLED_APPS = [
     "constructor.services",
+    "constructor.formbuilder",
+    "constructor.registry",
+    "constructor.review",
+    "constructor.applications",
     "sites",
     "blocks",
     "wagtail.contrib.forms",
@@ -137,6 +141,13 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATIC_URL = "/static/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Citizens' uploads: outside MEDIA_ROOT and never routed to a URL.
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+
+# Citizen answers are encrypted at rest (AES-GCM): key id -> base64 of 32 random bytes.
+# New data uses the active key; old data is read with the key id stored beside it.
+CONSTRUCTOR_ENCRYPTION_KEYS = {}
+CONSTRUCTOR_ACTIVE_KEY_ID = ""
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

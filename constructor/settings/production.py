@@ -1,6 +1,8 @@
 """Production settings: everything secret or host-specific comes from the environment.
 
 Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL.
+Required: CONSTRUCTOR_ENCRYPTION_KEYS ("id:base64key,id2:base64key") and
+CONSTRUCTOR_ACTIVE_KEY_ID (one of those ids) for the citizens' answers.
 Optional: CSRF_TRUSTED_ORIGINS (comma separated), SECURE_HSTS_SECONDS.
 """
 
@@ -23,6 +25,12 @@ SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
 # base.py already built DATABASES from it; production must not fall back to the embedded file.
 _required("DATABASE_URL")
+CONSTRUCTOR_ENCRYPTION_KEYS = dict(
+    item.strip().split(":", 1)
+    for item in _required("CONSTRUCTOR_ENCRYPTION_KEYS").split(",")
+    if item.strip()
+)
+CONSTRUCTOR_ACTIVE_KEY_ID = _required("CONSTRUCTOR_ACTIVE_KEY_ID")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]

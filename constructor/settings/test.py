@@ -9,6 +9,12 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = [".localhost", "localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="constructor-test-media-")
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="constructor-test-private-")
+CONSTRUCTOR_ENCRYPTION_KEYS = {
+    "test1": "wvZVtWu2VlG23u2RyQj/RWVECMuccbeXbQ5grSzgdaU=",
+    "test2": "u7WLFWMBojyqYaJ9a8sjWlQa4kFBRjTnALcU4X167jQ=",
+}
+CONSTRUCTOR_ACTIVE_KEY_ID = "test1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,155 @@
+"""Officials' view of applications: their region's list, filters, detail, CSV export.
+
+Every read of decrypted answers by staff is written to AnswerAccess (invariant 5); officials
+see only their regions (invariant 6), federal admins every region.
+"""
+
+import csv
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from constructor.applications.display import answer_rows
+from constructor.applications.models import AnswerAccess, Application, ApplicationStatus
+from constructor.services.models import ServicePage
+from sites.permissions import regions_for_user
+
+PAGE_SIZE = 50
+
+
+def can_see_applications(user):
+    return regions_for_user(user).exists()
+
+
+def applications_for(user):
+    return Application.objects.filter(region__in=regions_for_user(user)).select_related(
+        "page", "region", "form_version"
+    )
+
+
+class ApplicationFilterForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=ServicePage.objects.none(), required=False, label=gettext_lazy("Service")
+    )
+    status = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any status")), *ApplicationStatus.choices],
+        required=False,
+        label=gettext_lazy("Status"),
+    )
+    submitted_from = forms.DateField(
+        required=False,
+        label=gettext_lazy("Submitted from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    submitted_to = forms.DateField(
+        required=False,
+        label=gettext_lazy("Submitted to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        pages = ServicePage.objects.filter(
+            pk__in=applications_for(user).values("page_id")
+        ).order_by("title")
+        self.fields["service"].queryset = pages
+
+    def apply(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["service"]:
+            queryset = queryset.filter(page=data["service"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["submitted_from"]:
+            queryset = queryset.filter(submitted_at__date__gte=data["submitted_from"])
+        if data["submitted_to"]:
+            queryset = queryset.filter(submitted_at__date__lte=data["submitted_to"])
+        return queryset
+
+
+def filtered(request):
+    if not can_see_applications(request.user):
+        raise PermissionDenied
+    form = ApplicationFilterForm(request.GET or None, user=request.user)
+    return form, form.apply(applications_for(request.user))
+
+
+def index(request):
+    form, queryset = filtered(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("p"))
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "applications/admin/index.html",
+        {"filter_form": form, "page_obj": page, "query": query.urlencode()},
+    )
+
+
+def detail(request, number):
+    if not can_see_applications(request.user):
+        raise PermissionDenied
+    application = applications_for(request.user).filter(number=number).first()
+    if application is None:
+        raise Http404
+    answers = application.open_answers()
+    AnswerAccess.objects.create(
+        user=request.user, application=application, kind=AnswerAccess.Kind.VIEW
+    )
+    return render(
+        request,
+        "applications/admin/detail.html",
+        {
+            "application": application,
+            "rows": answer_rows(application.form_version.layout_steps(), answers),
+            "access_log": application.access_log.select_related("user")[:20],
+        },
+    )
+
+
+def export_csv(request):
+    _form, queryset = filtered(request)
+    applications = list(queryset)
+    answered = [
+        (app, answer_rows(app.form_version.layout_steps(), app.open_answers()))
+        for app in applications
+    ]
+    AnswerAccess.objects.bulk_create(
+        AnswerAccess(user=request.user, application=app, kind=AnswerAccess.Kind.EXPORT)
+        for app in applications
+    )
+    questions = []
+    for _app, rows in answered:
+        for _step, label, _value in rows:
+            if label not in questions:
+                questions.append(label)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
+    # The byte order mark makes Excel read the file as UTF-8, so Cyrillic is not garbled.
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Number"), _("Service"), _("Region"), _("Status"), _("Submitted"), *questions]
+    )
+    for app, rows in answered:
+        by_label = {label: value for _step, label, value in rows}
+        writer.writerow(
+            [
+                app.number,
+                app.page.title,
+                app.region.name,
+                app.get_status_display(),
+                timezone.localtime(app.submitted_at).strftime("%d.%m.%Y %H:%M"),
+                *[by_label.get(question, "") for question in questions],
+            ]
+        )
+    return response

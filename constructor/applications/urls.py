@@ -1,0 +1,15 @@
+"""Citizen URLs, under /apply/ on the region's own site (see constructor/urls.py)."""
+
+from django.urls import path
+
+from constructor.applications import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("resume/<str:token>/", views.resume, name="resume"),
+    path("<str:service>/", views.start, name="start"),
+    path("<str:service>/step/<slug:step>/", views.step, name="step"),
+    path("<str:service>/check/", views.check_answers, name="check"),
+    path("<str:service>/submitted/<str:number>/", views.receipt, name="receipt"),
+]

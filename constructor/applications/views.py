@@ -1,0 +1,188 @@
+"""Citizen pages around the wizard: start, check your answers, receipt, resume a draft."""
+
+from django import forms
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from wagtail.models import Site
+
+from constructor.applications.drafts import (
+    draft_from_token,
+    remember_draft,
+    resume_url,
+    session_draft,
+)
+from constructor.applications.models import ApplicationDraft
+from constructor.applications.progress import empty_state, replay
+from constructor.applications.submission import IncompleteDraft, submit_draft
+from constructor.applications.wizard import ApplicationWizard
+from constructor.formbuilder.models import live_form_version
+from constructor.formbuilder.registry import field_type
+from constructor.services.models import ServicePage
+
+# formtools wants a form list up front; the real one comes from the draft's FormVersion.
+wizard_view = ApplicationWizard.as_view(
+    form_list=[("placeholder", forms.Form)],
+    url_name="applications:step",
+    done_step_name="__done__",
+)
+
+
+def service_for(request, slug):
+    """The live service page with this slug on the region's site the request came to."""
+    site = Site.find_for_request(request)
+    region = getattr(site, "region", None) if site else None
+    if region is None:
+        raise Http404
+    page = ServicePage.objects.live().in_site(site).filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    page.region = region
+    return page
+
+
+def start_url(page):
+    return reverse("applications:start", args=[page.slug])
+
+
+def open_draft(request, page):
+    """This browser's draft for the service; a new one on the live form if there is none."""
+    draft = session_draft(request, page)
+    if draft is not None and draft.application_id is None:
+        return draft
+    version = live_form_version(page)
+    if version is None:
+        raise Http404(_("This service has no online application form."))
+    draft = ApplicationDraft(page=page, form_version=version, region=page.region)
+    draft.seal_answers(empty_state())
+    draft.save()
+    remember_draft(request, draft)
+    return draft
+
+
+def start(request, service):
+    page = service_for(request, service)
+    draft = open_draft(request, page)
+    progress = replay(draft.form_version, draft, draft.open_answers())
+    if progress.complete:
+        return redirect("applications:check", service)
+    return redirect("applications:step", service, progress.first_incomplete)
+
+
+@require_http_methods(["GET", "POST"])
+def step(request, service, step):
+    page = service_for(request, service)
+    draft = session_draft(request, page)
+    if draft is None or draft.application_id:
+        return redirect("applications:start", service)
+    return wizard_view(request, step=step, draft=draft)
+
+
+@require_http_methods(["GET", "POST"])
+def check_answers(request, service):
+    page = service_for(request, service)
+    draft = session_draft(request, page)
+    if draft is None:
+        return redirect("applications:start", service)
+    if draft.application_id:
+        return redirect("applications:receipt", service, draft.application.number)
+    progress = replay(draft.form_version, draft, draft.open_answers())
+    if not progress.complete:
+        return redirect("applications:step", service, progress.first_incomplete)
+    problems = []
+    if request.method == "POST":
+        try:
+            application = submit_draft(draft)
+        except IncompleteDraft as error:
+            if error.step and not error.problems:
+                return redirect("applications:step", service, error.step)
+            problems = error.problems
+        else:
+            return redirect("applications:receipt", service, application.number)
+    return render(
+        request,
+        "applications/check_answers.html",
+        {
+            "page": page,
+            "sections": answer_sections(progress, service),
+            "problems": problems,
+            "resume_url": resume_url(request, draft),
+        },
+    )
+
+
+def answer_sections(progress, service):
+    """Per visible step, its answered questions as (label, shown value, change link)."""
+    from constructor.applications.display import display_answer
+
+    sections = []
+    for step in progress.visible_steps:
+        change = reverse("applications:step", args=[service, step["key"]]) + "?return=check"
+        rows = [
+            {
+                "label": field["label"],
+                "value": display_answer(field, progress.answers.get(field["key"])),
+                "change_url": f"{change}#{field_anchor(step['key'], field)}",
+                "key": field["key"],
+            }
+            for field in step["fields"]
+            if field["type"] != "info" and field["key"] in progress.answers
+        ]
+        sections.append({"title": step["title"], "rows": rows, "change_url": change})
+    return sections
+
+
+def field_anchor(step_key, field, prefix=None):
+    """The id of a question's first input, as the step form renders it."""
+    base = prefix or f"id_{step_key}-{field['key']}"
+    kind = field["type"]
+    options = field.get("options") or {}
+    if kind == "yes_no" or (kind == "choice" and options.get("widget") != "select"):
+        return f"{base}_0"
+    if kind == "group" and options.get("fields"):
+        first = options["fields"][0]
+        return field_anchor(step_key, first, prefix=f"{base}-0-{first['key']}")
+    parts = getattr(field_type(kind), "parts", None)
+    if parts:
+        return f"{base}_{parts[0][0]}"
+    return base
+
+
+def receipt(request, service, number):
+    page = service_for(request, service)
+    draft = session_draft(request, page)
+    if draft is None or draft.application is None or draft.application.number != number:
+        raise Http404
+    return render(
+        request,
+        "applications/receipt.html",
+        {"page": page, "application": draft.application},
+    )
+
+
+def resume(request, token):
+    try:
+        draft = draft_from_token(token)
+    except signing.SignatureExpired:
+        return resume_failed(request, expired=True)
+    except signing.BadSignature:
+        return resume_failed(request, expired=False)
+    if draft is None:
+        return resume_failed(request, expired=False)
+    remember_draft(request, draft)
+    if draft.application_id:
+        return redirect("applications:receipt", draft.page.slug, draft.application.number)
+    return redirect(start_url(draft.page))
+
+
+def resume_failed(request, expired):
+    # 410 for a link that was good once, 400 for one that never was: both a clear page.
+    return render(
+        request,
+        "applications/resume_failed.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )

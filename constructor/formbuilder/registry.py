@@ -1,0 +1,155 @@
+"""One entry per field type: its block, JSON Schema fragment, Django field and mapping type.
+
+Adding a field type means writing one ``FieldType`` subclass (in ``types/``) and calling
+``register()`` on it; the form blocks, the compiler, the step forms and the validator all
+read the registry, so there is no second place to edit.
+
+The compiler hands every method a *field*: the compiled layout entry
+``{"key", "type", "label", "hint", "required", "condition", "options"}``.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
+KEY_HELP = _("Latin letters, digits and underscores, starting with a letter: e.g. child_name.")
+
+OPERATORS = [
+    ("equals", _("equals")),
+    ("not_equals", _("does not equal")),
+    ("one_of", _("is one of (codes separated by commas)")),
+    ("is_true", _("is yes / ticked")),
+    ("is_false", _("is no")),
+    ("filled", _("is filled in")),
+]
+
+
+class ConditionBlock(blocks.StructBlock):
+    """Show the field (or step) only when an earlier answer matches."""
+
+    field = blocks.RegexBlock(
+        KEY_PATTERN,
+        label=_("Field key"),
+        required=False,
+        help_text=_("Key of an earlier field. Leave empty to always show."),
+        error_messages={"invalid": KEY_HELP},
+    )
+    operator = blocks.ChoiceBlock(
+        choices=OPERATORS, label=_("Operator"), default="equals", required=False
+    )
+    value = blocks.CharBlock(label=_("Value"), required=False, max_length=255)
+
+    class Meta:
+        icon = "view"
+        label = _("Show only if")
+        form_classname = "form-condition"
+        collapsed = True
+
+
+def common_children():
+    """The parts every field block has, in the order editors see them."""
+    return [
+        (
+            "key",
+            blocks.RegexBlock(
+                KEY_PATTERN,
+                label=_("Key"),
+                help_text=KEY_HELP,
+                error_messages={"invalid": KEY_HELP},
+            ),
+        ),
+        ("label", blocks.CharBlock(label=_("Question"), max_length=255)),
+        ("hint", blocks.TextBlock(label=_("Hint"), required=False, max_length=1000)),
+        ("required", blocks.BooleanBlock(label=_("Required"), required=False, default=True)),
+        ("condition", ConditionBlock(required=False)),
+    ]
+
+
+class FieldType:
+    """Everything about one kind of field. Subclasses override what differs."""
+
+    name = ""
+    label = ""
+    icon = "form"
+    description = ""
+    mapping_type = "string"
+    # ``info`` blocks show text and hold no answer.
+    has_answer = True
+    # Answers that are lists (checkboxes, files, groups) matter to conditions.
+    is_list = False
+
+    def extra_children(self):
+        """Block children specific to this type, after the common ones."""
+        return []
+
+    def block(self):
+        children = self.extra_children()
+        if self.has_answer:
+            children = common_children() + children
+        return blocks.StructBlock(
+            children,
+            label=self.label,
+            icon=self.icon,
+            help_text=self.description,
+        )
+
+    def options(self, value):
+        """JSON-safe layout options from the block value (a dict of the block's children)."""
+        return {}
+
+    def json_schema(self, field):
+        raise NotImplementedError
+
+    def form_field(self, field):
+        raise NotImplementedError
+
+    def field_kwargs(self, field):
+        return {
+            "label": field["label"],
+            "help_text": field.get("hint", ""),
+            "required": field["required"],
+        }
+
+    def to_answer(self, cleaned):
+        """The JSON answer for a cleaned form value, or None when nothing was given."""
+        if cleaned in (None, "", [], {}):
+            return None
+        return cleaned
+
+    def from_answer(self, answer, field=None):
+        """The form's initial value for a JSON answer."""
+        return answer
+
+    def checks(self, value):
+        """Editor checks of this block's own options: [(path, message)], path relative to it."""
+        return []
+
+    def condition_value(self, field, text):
+        """The condition's typed value for ``equals``/``not_equals`` on a field of this type."""
+        return text
+
+
+def list_items(raw):
+    """Values of a stored ListBlock: ``[{"type": "item", "value": ..., "id": ...}]`` or plain."""
+    return [
+        item["value"] if isinstance(item, dict) and item.get("type") == "item" else item
+        for item in raw or []
+    ]
+
+
+FIELD_TYPES: dict[str, FieldType] = {}
+
+
+def register(field_type):
+    FIELD_TYPES[field_type.name] = field_type
+    return field_type
+
+
+def field_types():
+    import constructor.formbuilder.types  # noqa: F401  (registers every type)
+
+    return FIELD_TYPES
+
+
+def field_type(name):
+    return field_types()[name]
