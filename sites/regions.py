@@ -20,9 +20,12 @@ from wagtail.models import (
     Site,
 )
 
+from constructor.review.workflow import ensure_region_review
 from sites.models import Region, RegionBranding, RegionHomePage, hostname_label_validator
 
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# No publish_page: a region's pages go live only through the review workflow
+# (constructor.review.workflow), which also revokes it from groups made before.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
 MODERATOR_PAGE_PERMISSIONS = EDITOR_PAGE_PERMISSIONS + ["lock_page", "unlock_page", "delete_page"]
 COLLECTION_PERMISSIONS = {
     "wagtailimages": ["add_image", "change_image", "choose_image"],
@@ -143,6 +146,8 @@ def create_region(name, slug, code, *, port=None):
         GroupSitePermission.objects.get_or_create(
             group=moderators, site=site, permission=_permission(app_label, codename)
         )
+
+    ensure_region_review(region)
 
     branding = RegionBranding.for_site(site)
     if branding.display_name == RegionBranding._meta.get_field("display_name").default:

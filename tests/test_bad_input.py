@@ -54,8 +54,9 @@ def test_empty_hero_heading_is_refused_at_the_block_and_keeps_the_typing(
         category,
         slug=kaluga_service.slug,
         hero_heading="",
-        publish=True,
     )
+    # Submitting for review checks the page in full, the way publishing does.
+    data["action-submit"] = "action-submit"
     response = client.post(reverse("wagtailadmin_pages:edit", args=[kaluga_service.pk]), data)
 
     assert response.status_code == 200
@@ -101,7 +102,8 @@ def test_empty_required_page_field_is_refused_in_russian(
     client, editor, region, category, service_page_form_data
 ):
     client.force_login(editor)
-    data = service_page_form_data("Выдача охотничьего билета", "4000000002", category, publish=True)
+    data = service_page_form_data("Выдача охотничьего билета", "4000000002", category)
+    data["action-submit"] = "action-submit"
     data["agency"] = ""
     url = reverse("wagtailadmin_pages:add", args=["services", "servicepage", region.home_page.pk])
     response = client.post(url, data)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Collection, GroupSitePermission, Page, Site
+from wagtail.models import Collection, GroupSitePermission, Page, Site, WorkflowState
 
 from constructor.services.models import Curator, ServicePage
 from sites.models import Region, RegionBranding
@@ -136,7 +136,7 @@ def test_editor_cannot_delete_another_regions_page(client, editor, tula_service)
     assert ServicePage.objects.filter(pk=tula_service.pk).exists()
 
 
-def test_editor_edits_and_publishes_a_page_of_own_region(
+def test_editor_edits_a_page_of_own_region_and_submits_it_for_review(
     client, editor, kaluga_service, category, service_page_form_data
 ):
     client.force_login(editor)
@@ -145,11 +145,18 @@ def test_editor_edits_and_publishes_a_page_of_own_region(
     data = service_page_form_data(
         "Запись в детский сад онлайн", "4000000001", category, slug=kaluga_service.slug
     )
+    # Publishing is not the editor's to do: the change is kept as a draft, the page unchanged.
     response = client.post(url, data | {"action-publish": "action-publish"})
     assert response.status_code == 302
     kaluga_service.refresh_from_db()
-    assert kaluga_service.title == "Запись в детский сад онлайн"
-    assert kaluga_service.live
+    assert kaluga_service.title == "Запись ребёнка в детский сад"
+    assert kaluga_service.get_latest_revision_as_object().title == "Запись в детский сад онлайн"
+    # Submitting starts the review workflow instead.
+    response = client.post(url, data | {"action-submit": "action-submit"})
+    assert response.status_code == 302
+    assert WorkflowState.objects.filter(object_id=str(kaluga_service.pk)).exists()
+    kaluga_service.refresh_from_db()
+    assert kaluga_service.title == "Запись ребёнка в детский сад"
 
 
 def test_editor_adds_a_page_to_own_region(client, editor, region, category, service_page_form_data):
@@ -164,12 +171,24 @@ def test_editor_adds_a_page_to_own_region(client, editor, region, category, serv
     assert service.get_parent().pk == region.home_page.pk
 
 
-def test_moderator_deletes_a_page_of_own_region(client, moderator, kaluga_service):
+def test_moderator_deletes_a_draft_page_of_own_region(
+    client, moderator, region, category, make_service
+):
+    draft = make_service(region, "Черновик услуги", category, "4000000009", live=False)
     client.force_login(moderator)
-    url = reverse("wagtailadmin_pages:delete", args=[kaluga_service.pk])
+    url = reverse("wagtailadmin_pages:delete", args=[draft.pk])
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 302
-    assert not ServicePage.objects.filter(pk=kaluga_service.pk).exists()
+    assert not ServicePage.objects.filter(pk=draft.pk).exists()
+
+
+def test_moderator_cannot_take_a_live_page_down_without_review(client, moderator, kaluga_service):
+    # Deleting a live page unpublishes it: that, too, is the federal reviewers' call.
+    client.force_login(moderator)
+    client.post(reverse("wagtailadmin_pages:delete", args=[kaluga_service.pk]))
+    client.post(reverse("wagtailadmin_pages:unpublish", args=[kaluga_service.pk]))
+    kaluga_service.refresh_from_db()
+    assert kaluga_service.live
 
 
 def test_page_explorer_starts_at_the_editors_region_home(client, editor, region, other_region):

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from constructor.registry.forms import CreateFromStandardForm
 from constructor.registry.models import ServiceStandard
@@ -83,6 +84,12 @@ def create_service_page(standard, region, user):
     )
     home.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
+    log(
+        instance=page,
+        action="review.create_from_standard",
+        user=user,
+        data={"code": standard.code, "standard": standard.title},
+    )
     return page
 
 

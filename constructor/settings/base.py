@@ -186,6 +186,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "rtf", "xlsx", "ods", "txt", "zi
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Approval by the federal reviewers publishes; regional staff have no publish permission.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "constructor.review.finish.publish_approved"
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # Regions are served as <slug>.<REGION_HOST_SUFFIX>:<PUBLIC_PORT>;

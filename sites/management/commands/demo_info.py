@@ -2,13 +2,21 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from constructor.review.workflow import FEDERAL_REVIEWERS_GROUP
 from constructor.services.models import ServicePage
-from fixtures.demo.regions import ADMIN, ADMIN_PASSWORD, STAFF_PASSWORD
+from fixtures.demo.regions import (
+    ADMIN,
+    ADMIN_PASSWORD,
+    REVIEWER,
+    REVIEWER_PASSWORD,
+    STAFF_PASSWORD,
+)
 from sites.models import Region
 
 RIGHTS = (
-    "  Editors write, edit and publish their region's services, images, documents, curators;\n"
-    "  moderators can also delete and lock pages and change their region's branding."
+    "  Editors write and edit their region's services, images, documents, curators and submit\n"
+    "  services for review; moderators can also delete and lock pages and change branding.\n"
+    "  A service goes live after the quality check and a federal reviewer's approval."
 )
 
 
@@ -34,6 +42,9 @@ class Command(BaseCommand):
         admin = users.get(ADMIN["username"])
         if admin is not None and admin.is_superuser:
             logins.append((admin.username, ADMIN_PASSWORD, "federal admin, every region"))
+        reviewer = users.get(REVIEWER["username"])
+        if reviewer is not None and reviewer.groups.filter(name=FEDERAL_REVIEWERS_GROUP).exists():
+            logins.append((reviewer.username, REVIEWER_PASSWORD, "federal reviewer, every region"))
         for region in regions:
             for role, group in (("editor", region.editors), ("moderator", region.moderators)):
                 user = users.get(f"{role}-{region.slug}")

@@ -1,0 +1,127 @@
+"""The two tasks of the review workflow: the automatic quality check, then federal approval."""
+
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.forms import TaskStateCommentForm
+from wagtail.models import AbstractGroupApprovalTask, Task
+
+
+class QualityCheckTask(Task):
+    """Approves or rejects itself the moment it starts, from the page's quality report.
+
+    A page with any unmet "must" rule goes back to its editor; the task state's comment lists
+    the unmet rules, so the editor sees them in the page's workflow history and notifications.
+    """
+
+    def start(self, workflow_state, user=None):
+        from constructor.review.quality import score_page
+
+        task_state = super().start(workflow_state, user=user)
+        page = workflow_state.content_object.specific
+        report = score_page(page.get_latest_revision_as_object())
+        QualityCheckResult.objects.update_or_create(
+            revision=task_state.revision,
+            defaults={
+                "score": report.score,
+                "must_failures": len(report.must_failures),
+                "should_failures": len(report.failed) - len(report.must_failures),
+            },
+        )
+        if report.passes_review:
+            task_state.approve(user=None, update=False, comment=quality_summary(report))
+        else:
+            task_state.reject(user=None, update=False, comment=quality_summary(report))
+        return task_state
+
+    @classmethod
+    def get_description(cls):
+        return _("Checks the page against the quality standards; any unmet must rule sends it back")
+
+    class Meta:
+        verbose_name = _("Quality check task")
+        verbose_name_plural = _("Quality check tasks")
+
+
+def quality_summary(report):
+    lines = [gettext("Quality score: %(score)s%%") % {"score": report.score}]
+    for result in report.failed:
+        for problem in result.problems:
+            lines.append(f"{result.rule.title}: {problem.message}")
+    return "\n".join(lines)
+
+
+class RejectionReasonForm(TaskStateCommentForm):
+    """Rejecting needs a reason: the editor must learn what to change."""
+
+    comment = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea,
+        error_messages={"required": _("Give the reason for sending the page back.")},
+    )
+
+
+class FederalReviewTask(AbstractGroupApprovalTask):
+    """Wagtail's group approval, with a required reason when changes are requested."""
+
+    def get_form_for_action(self, action):
+        if action == "reject":
+            return RejectionReasonForm
+        return super().get_form_for_action(action)
+
+    class Meta:
+        verbose_name = _("Federal review task")
+        verbose_name_plural = _("Federal review tasks")
+
+
+class QualityCheckResult(models.Model):
+    """The quality check's verdict on one revision: the reviewer queue shows it, not rescoring."""
+
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="quality_check"
+    )
+    score = models.PositiveSmallIntegerField(_("quality score"))
+    must_failures = models.PositiveSmallIntegerField(default=0)
+    should_failures = models.PositiveSmallIntegerField(default=0)
+    checked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quality check result")
+        verbose_name_plural = _("quality check results")
+
+    def __str__(self):
+        return f"{self.revision_id}: {self.score}"
+
+
+class Pilot(models.Model):
+    """A service live only for those holding its pilot link, until a reviewer promotes it."""
+
+    page = models.OneToOneField(
+        "services.ServicePage", on_delete=models.CASCADE, related_name="pilot"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("pilot")
+        verbose_name_plural = _("pilots")
+
+    def __str__(self):
+        return f"{self.page_id}: {'pilot' if self.active else 'promoted'}"
+
+    @property
+    def active(self):
+        return self.promoted_at is None

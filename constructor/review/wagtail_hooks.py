@@ -1,0 +1,85 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
+
+from constructor.review import audit, dashboard, pilot, views
+from constructor.review.workflow import is_federal_reviewer
+from constructor.services.models import ServicePage
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    for action, (label, message) in audit.ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    return [
+        path("audit-log/", audit.AuditLogView.as_view(), name="review_audit_log"),
+        path(
+            "audit-log/results/",
+            audit.AuditLogView.as_view(results_only=True),
+            name="review_audit_log_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_log_menu_item():
+    return MenuItem(
+        _("Audit log"),
+        reverse("review_audit_log"),
+        name="audit-log",
+        icon_name="history",
+        order=990,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_queue_and_pilot_urls():
+    return [
+        path("review/queue/", views.queue, name="review_queue"),
+        path("review/pilot/<int:page_id>/", views.pilot_view, name="review_pilot"),
+    ]
+
+
+class ReviewerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_federal_reviewer(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_queue_menu_item():
+    return ReviewerMenuItem(
+        _("Review queue"),
+        reverse("review_queue"),
+        name="review-queue",
+        icon_name="tasks",
+        order=150,
+    )
+
+
+@hooks.register("register_page_header_buttons")
+def pilot_header_button(page, user, view_name, next_url=None):
+    if page.specific_class is ServicePage and page.live and is_federal_reviewer(user):
+        yield PageMenuItem(
+            _("Pilot"),
+            reverse("review_pilot", args=[page.pk]),
+            icon_name="rocket",
+            priority=62,
+            page=page,
+        )
+
+
+hooks.register("before_serve_page", pilot.serve_pilot)
+hooks.register("construct_homepage_panels", dashboard.homepage_panels)
+
+
+@hooks.register("construct_reports_menu")
+def keep_regional_staff_on_the_scoped_audit_log(request, menu_items):
+    # Wagtail's site history scopes snippets by model permission, not region: federal only.
+    if not audit.is_federal_staff(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
