@@ -9,14 +9,20 @@ import csv
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from constructor.applications.display import answer_rows
-from constructor.applications.models import AnswerAccess, Application, ApplicationStatus
+from constructor.applications.models import (
+    AnswerAccess,
+    Application,
+    ApplicationFile,
+    ApplicationStatus,
+)
+from constructor.review.audit import log_answer_access
 from constructor.services.models import ServicePage
 from sites.permissions import regions_for_user
 
@@ -110,9 +116,50 @@ def detail(request, number):
         {
             "application": application,
             "rows": answer_rows(application.form_version.layout_steps(), answers),
+            "files": application_files(application, answers),
             "access_log": application.access_log.select_related("user")[:20],
         },
     )
+
+
+def application_files(application, answers):
+    """(question, file record) for every file in the answers, in the form's order."""
+    labels = {}
+    for field in application.form_version.fields():
+        if field["type"] == "file":
+            for item in answers.get(field["key"]) or []:
+                labels[str(item.get("id"))] = field["label"]
+    records = ApplicationFile.objects.filter(draft__application=application, id__in=list(labels))
+    by_id = {str(record.id): record for record in records}
+    return [(label, by_id[file_id]) for file_id, label in labels.items() if file_id in by_id]
+
+
+def download_file(request, number, file_id):
+    """A citizen's uploaded file, to officials of its region only; every download is logged.
+
+    Uploads live in private storage with no URL (invariant 5): this view is the only way out.
+    """
+    if not can_see_applications(request.user):
+        raise PermissionDenied
+    application = applications_for(request.user).filter(number=number).first()
+    if application is None:
+        raise Http404
+    answers = application.open_answers()
+    files = {str(record.id): record for _label, record in application_files(application, answers)}
+    record = files.get(str(file_id))
+    if record is None:
+        raise Http404
+    AnswerAccess.objects.create(
+        user=request.user, application=application, kind=AnswerAccess.Kind.VIEW
+    )
+    response = FileResponse(
+        record.file.storage.open(record.file.name),
+        as_attachment=True,
+        filename=record.name,
+        content_type=record.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def export_csv(request):
@@ -122,10 +169,12 @@ def export_csv(request):
         (app, answer_rows(app.form_version.layout_steps(), app.open_answers()))
         for app in applications
     ]
-    AnswerAccess.objects.bulk_create(
+    exported = AnswerAccess.objects.bulk_create(
         AnswerAccess(user=request.user, application=app, kind=AnswerAccess.Kind.EXPORT)
         for app in applications
     )
+    for access in exported:  # bulk_create sends no post_save: mirror to the audit log here
+        log_answer_access(access)
     questions = []
     for _app, rows in answered:
         for _step, label, _value in rows:

@@ -18,6 +18,7 @@ from constructor.applications.models import Application, ApplicationDraft
 from constructor.applications.numbers import allocate_number
 from constructor.applications.progress import summarise
 from constructor.formbuilder.validation import validate_answers
+from constructor.review.pilot import is_pilot_page
 
 
 class IncompleteDraft(ValidationError):
@@ -38,6 +39,7 @@ def store_application(draft, answers, region, now=None):
         form_version_id=draft.form_version_id,
         region=region,
         submitted_at=now,
+        pilot=is_pilot_page(draft.page_id),
     )
     application.seal_answers(answers)
     application.save()

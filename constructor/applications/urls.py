@@ -11,5 +11,6 @@ urlpatterns = [
     path("<str:service>/", views.start, name="start"),
     path("<str:service>/step/<slug:step>/", views.step, name="step"),
     path("<str:service>/check/", views.check_answers, name="check"),
+    path("<str:service>/restart/", views.restart, name="restart"),
     path("<str:service>/submitted/<str:number>/", views.receipt, name="receipt"),
 ]

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
+from constructor.applications.changes import draft_form_changes
 from constructor.applications.drafts import (
     draft_from_token,
+    forget_draft,
     remember_draft,
     resume_url,
     session_draft,
@@ -21,6 +23,7 @@ from constructor.applications.submission import IncompleteDraft, submit_draft
 from constructor.applications.wizard import ApplicationWizard
 from constructor.formbuilder.models import live_form_version
 from constructor.formbuilder.registry import field_type
+from constructor.review.pilot import active_pilot, holds_token
 from constructor.services.models import ServicePage
 
 # formtools wants a form list up front; the real one comes from the draft's FormVersion.
@@ -31,6 +34,14 @@ wizard_view = ApplicationWizard.as_view(
 )
 
 
+def may_view(request, page):
+    """The form is as private as its landing: a pilot needs its link, a restriction its pass."""
+    pilot = active_pilot(page.pk)
+    if pilot is not None:
+        return holds_token(request, pilot)
+    return all(restriction.accept_request(request) for restriction in page.get_view_restrictions())
+
+
 def service_for(request, slug):
     """The live service page with this slug on the region's site the request came to."""
     site = Site.find_for_request(request)
@@ -38,7 +49,7 @@ def service_for(request, slug):
     if region is None:
         raise Http404
     page = ServicePage.objects.live().in_site(site).filter(slug=slug).first()
-    if page is None:
+    if page is None or not may_view(request, page):
         raise Http404
     page.region = region
     return page
@@ -102,16 +113,41 @@ def check_answers(request, service):
             problems = error.problems
         else:
             return redirect("applications:receipt", service, application.number)
+    sections = answer_sections(progress, service)
     return render(
         request,
         "applications/check_answers.html",
         {
             "page": page,
-            "sections": answer_sections(progress, service),
-            "problems": problems,
+            "sections": sections,
+            "problems": problem_links(problems, sections),
             "resume_url": resume_url(request, draft),
+            "form_changes": draft_form_changes(draft),
         },
     )
+
+
+@require_http_methods(["POST"])
+def restart(request, service):
+    """Drop this browser's unsent draft (and its files) and start on the live form."""
+    page = service_for(request, service)
+    draft = session_draft(request, page)
+    if draft is not None and draft.application_id is None:
+        for record in draft.files.all():
+            record.file.delete(save=False)
+        draft.delete()
+    forget_draft(request, page)
+    return redirect("applications:start", service)
+
+
+def problem_links(problems, sections):
+    """Submission problems as error-summary entries, each linking to the answer to change."""
+    links = {row["key"]: row["change_url"] for section in sections for row in section["rows"]}
+    entries = []
+    for pointer, message in problems:
+        key = pointer.split("/")[1] if pointer.count("/") else ""
+        entries.append({"message": message, "url": links.get(key, "")})
+    return entries
 
 
 def answer_sections(progress, service):

@@ -14,6 +14,11 @@ def register_application_urls():
         path("applications/", admin_views.index, name="applications_admin_index"),
         path("applications/export.csv", admin_views.export_csv, name="applications_admin_export"),
         path("applications/<str:number>/", admin_views.detail, name="applications_admin_detail"),
+        path(
+            "applications/<str:number>/files/<uuid:file_id>/",
+            admin_views.download_file,
+            name="applications_admin_file",
+        ),
     ]
 
 

@@ -20,6 +20,7 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
+from constructor.applications.changes import draft_form_changes
 from constructor.applications.drafts import resume_url
 from constructor.applications.models import ApplicationFile
 from constructor.applications.progress import (
@@ -223,6 +224,7 @@ class ApplicationWizard(NamedUrlWizardView):
             error_summary=error_summary(form),
             fields=layout_fields(self.layout[step], form, self.storage.data, self.draft),
             return_to_check=self.request.GET.get("return") == "check",
+            form_changes=draft_form_changes(self.draft),
         )
         return context
 

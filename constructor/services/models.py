@@ -193,6 +193,17 @@ class ServicePage(RoutablePageMixin, Page):
         verbose_name = _("service page")
         verbose_name_plural = _("service pages")
 
+    @property
+    def preview_modes(self):
+        return [*super().preview_modes, ("application_form", _("Application form"))]
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "application_form":
+            from constructor.applications.preview import serve_form_preview
+
+            return serve_form_preview(request, self)
+        return super().serve_preview(request, mode_name)
+
     @path("form-schema.json")
     def form_schema(self, request):
         from constructor.formbuilder.views import form_schema_response

@@ -77,3 +77,36 @@ def test_citizens_without_a_region_cannot_open_the_list(client, make_user, appli
     response = client.get(reverse("applications_admin_index"))
     assert response.status_code in (302, 403)
     assert Application.objects.count() == 1
+
+
+def test_official_downloads_an_uploaded_file_and_it_is_logged(client, editor, application):
+    from tests.applications.conftest import png_bytes
+
+    client.force_login(editor)
+    detail = client.get(reverse("applications_admin_detail", args=[application.number]))
+    record = application.draft.files.get()
+    url = reverse("applications_admin_file", args=[application.number, record.id])
+    assert url in detail.content.decode()
+    before = AnswerAccess.objects.filter(application=application).count()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == png_bytes()
+    assert response["Content-Type"] == "image/png"
+    assert "attachment" in response["Content-Disposition"]
+    assert AnswerAccess.objects.filter(application=application).count() == before + 1
+
+
+def test_files_are_not_served_to_other_regions_or_by_guessing(
+    client, other_editor, editor, make_user, application
+):
+    record = application.draft.files.get()
+    url = reverse("applications_admin_file", args=[application.number, record.id])
+    client.force_login(other_editor)
+    assert client.get(url).status_code == 404
+    client.force_login(make_user("citizen"))
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(editor)
+    other_id = "00000000-0000-0000-0000-000000000000"
+    wrong = reverse("applications_admin_file", args=[application.number, other_id])
+    assert client.get(wrong).status_code == 404
+    assert not AnswerAccess.objects.filter(user=editor).exists()

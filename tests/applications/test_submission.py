@@ -62,7 +62,7 @@ def test_numbers_count_per_region_and_year(db, region, other_region):
     ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_submissions_get_distinct_numbers(form_service, citizen_factory):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises every writer, so only PostgreSQL shows a race")

@@ -12,6 +12,8 @@ from constructor.applications.drafts import RESUME_SALT, resume_token
 from constructor.applications.models import Application
 from tests.applications.conftest import VALID_STEPS, png_bytes
 
+# The start of a Windows program (an "MZ" header with its PE signature).
+EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + b"\x00" * 200
 NUMBER = re.compile(r"^40-\d{4}-\d{6}$")
 
 
@@ -55,6 +57,13 @@ def test_progress_counts_the_steps_the_citizen_will_see(citizen):
     citizen.post_step("applicant", VALID_STEPS["applicant"])
     second = citizen.client.get(citizen.step_url("children"))
     assert progress(second) == ("2", "5")
+    assert progress(citizen.client.get(citizen.step_url("applicant"))) == ("1", "5")
+    # Without children their step is skipped, and every page counts without it.
+    citizen.post_step("applicant", {**VALID_STEPS["applicant"], "applicant-has_children": "no"})
+    assert progress(citizen.client.get(citizen.step_url("applicant"))) == ("1", "4")
+    assert progress(citizen.client.get(citizen.step_url("contacts"))) == ("2", "4")
+    citizen.post_step("contacts", VALID_STEPS["contacts"])
+    assert progress(citizen.client.get(citizen.step_url("documents"))) == ("3", "4")
 
 
 def test_back_shows_the_answers_already_given(citizen):
@@ -71,6 +80,8 @@ def test_a_step_hidden_by_an_answer_is_skipped_and_its_answers_dropped(citizen):
     response = citizen.post_step("applicant", no_children, QUERY_STRING="return=check")
     assert response["Location"].endswith("/check/")
     assert citizen.client.get(citizen.step_url("children"))["Location"].endswith("/check/")
+    check = html(citizen.client.get(citizen.base + "check/"))
+    assert "Маша" not in check and "Сведения о детях" not in check
     citizen.client.post(citizen.base + "check/")
     assert "children" not in Application.objects.get().open_answers()
 
@@ -128,10 +139,15 @@ def test_bad_answer_is_reported_at_the_field_and_nothing_is_lost(
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
-        (SimpleUploadedFile("scan.png", b"MZ\x90\x00 not an image"), "file_type"),
+        (SimpleUploadedFile("scan.png", EXECUTABLE, content_type="image/png"), "file_content"),
+        (
+            SimpleUploadedFile("scan.pdf", png_bytes(), content_type="application/pdf"),
+            "file_content",
+        ),
+        (SimpleUploadedFile("scan.exe", EXECUTABLE), "file_type"),
         (SimpleUploadedFile("scan.png", png_bytes() + b"0" * (1024 * 1024)), "too_large"),
     ],
-    ids=["content-does-not-match-extension", "too-large"],
+    ids=["program-named-png", "png-named-pdf", "program", "too-large"],
 )
 def test_bad_upload_is_refused_and_not_stored(citizen, upload, message):
     citizen.fill_all(skip=("documents", "consent"))
@@ -141,7 +157,11 @@ def test_bad_upload_is_refused_and_not_stored(citizen, upload, message):
     assert response.status_code == 200
     form = response.context["form"]
     assert form.has_error("passport_scan", message)
-    assert "scan.png" in html(response)
+    name = upload.name
+    page = html(response)
+    # The message is at the field and in the error summary at the top.
+    assert page.count(name) >= 2
+    assert 'href="#id_documents-passport_scan"' in page
     assert 'value="office" required id="id_documents-delivery_1" checked' in html(response)
     assert citizen.draft().files.count() == 0
 

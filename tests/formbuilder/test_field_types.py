@@ -13,6 +13,8 @@ from tests.formbuilder.helpers import compiled, field, options, step, wizard_acc
 
 TODAY = datetime.date.today()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
+# The start of a Windows program (an "MZ" header with its PE signature).
+EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + b"\x00" * 200
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -205,8 +207,12 @@ def file_form(**options):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ([upload("scan.pdf", PNG)], "content does not match"),
+        ([upload("scan.pdf", PNG)], "does not match its extension"),
+        ([upload("scan.PDF", EXECUTABLE, "application/pdf")], "does not match its extension"),
+        ([upload("scan.pdf", b"just some text, no PDF at all")], "does not match its extension"),
         ([upload("photo.png", PNG, "image/png")], "not one of the allowed types"),
+        ([upload("setup.exe", EXECUTABLE, "application/pdf")], "not one of the allowed types"),
+        ([upload("scan", PDF)], "not one of the allowed types"),
         ([upload("big.pdf", PDF + b"0" * (1024 * 1024))], "larger than 1 MB"),
         ([upload("empty.pdf", b"")], "empty"),
         ([upload(f"{n}.pdf", PDF) for n in "abc"], "no more than 2 files"),

@@ -3,6 +3,7 @@
 import decimal
 import hashlib
 import math
+import pathlib
 
 import filetype
 from django import forms
@@ -431,6 +432,15 @@ FILE_TYPES = {
 }
 
 
+# What a file's name claims it is; the content must say the same.
+EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -440,7 +450,10 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *, allowed, max_size, max_files, **kwargs):
         self.allowed, self.max_size, self.max_files = allowed, max_size, max_files
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(allowed)}))
+        accept = [ext for ext, mime in EXTENSION_TYPES.items() if mime in allowed]
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ",".join([*allowed, *accept])})
+        )
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None):
@@ -471,19 +484,27 @@ class MultipleFileField(forms.FileField):
                 % {"name": upload.name, "mb": self.max_size // (1024 * 1024)},
                 code="too_large",
             )
+        claimed = EXTENSION_TYPES.get(pathlib.PurePath(upload.name or "").suffix.lower())
+        if claimed not in self.allowed:
+            raise ValidationError(
+                gettext("The file %(name)s is not one of the allowed types: %(types)s.")
+                % {"name": upload.name, "types": self.allowed_names()},
+                code="file_type",
+            )
         head = upload.read(8192)
         upload.seek(0)
         kind = filetype.guess(head)
-        if kind is None or kind.mime not in self.allowed:
+        if kind is None or kind.mime != claimed:
+            # A renamed file: a picture called .pdf, a program called .jpg.
             raise ValidationError(
-                gettext(
-                    "The file %(name)s is not one of the allowed types, or its content does "
-                    "not match its extension."
-                )
+                gettext("The content of the file %(name)s does not match its extension.")
                 % {"name": upload.name},
-                code="file_type",
+                code="file_content",
             )
         upload.content_type = kind.mime
+
+    def allowed_names(self):
+        return ", ".join(str(label) for mime, label in FILE_TYPES.values() if mime in self.allowed)
 
 
 def file_id(upload):

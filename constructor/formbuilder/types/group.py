@@ -48,22 +48,56 @@ class GroupWidget(forms.Widget):
             for key, field in self.children.items():
                 child_name = f"{name}-{index}-{key}"
                 child_id = f"id_{child_name}"
+                attrs = {"id": child_id}
+                if field.help_text:
+                    attrs["aria-describedby"] = f"{child_id}-hint"
                 control = field.widget.render(
-                    child_name, row.get(key), attrs={"id": child_id}, renderer=renderer
+                    child_name, row.get(key), attrs=attrs, renderer=renderer
                 )
-                controls.append((child_id, field.label, control))
+                controls.append(child_control(child_id, field, control))
             items.append(
                 format_html(
                     '<fieldset class="form-group-item"><legend>{}</legend>{}</fieldset>',
                     gettext("Item %(n)s") % {"n": index + 1},
-                    format_html_join(
-                        "",
-                        '<div class="form-field"><label for="{}">{}</label>{}</div>',
-                        controls,
-                    ),
+                    format_html_join("", "{}", ((control,) for control in controls)),
                 )
             )
         return format_html_join("", "{}", ((item,) for item in items))
+
+
+# Widgets of several inputs: a fieldset and legend name them, a label could point at one only.
+GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
+
+
+def child_control(child_id, field, control):
+    """One nested question of a row, labelled for screen readers."""
+    optional = (
+        format_html(' <span class="form-optional">({})</span>', gettext("optional"))
+        if not field.required
+        else ""
+    )
+    hint = (
+        format_html('<p class="form-hint" id="{}-hint">{}</p>', child_id, field.help_text)
+        if field.help_text
+        else ""
+    )
+    if isinstance(field.widget, GROUPED_WIDGETS):
+        return format_html(
+            '<fieldset class="form-field form-fieldset"><legend class="form-label">{}{}</legend>'
+            "{}{}</fieldset>",
+            field.label,
+            optional,
+            hint,
+            control,
+        )
+    return format_html(
+        '<div class="form-field"><label class="form-label" for="{}">{}{}</label>{}{}</div>',
+        child_id,
+        field.label,
+        optional,
+        hint,
+        control,
+    )
 
 
 def _row_filled(row):

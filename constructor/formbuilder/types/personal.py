@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -130,6 +131,64 @@ class OgrnField(IdentifierField):
         return identifiers.validate_ogrn(value)
 
 
+class CompositeWidget(forms.MultiWidget):
+    """The inputs of one object answer, each with its own visible label and id.
+
+    Draws itself wherever it is used (a step page or a repeatable group's row): an empty
+    value, a list of parts (bound data) or the answer's dict (initial) all render.
+    """
+
+    def __init__(self, parts, attrs=None):
+        self.part_names = [name for name, _field in parts]
+        self.part_labels = [(field.label, field.required) for _name, field in parts]
+        super().__init__(widgets={name: field.widget for name, field in parts}, attrs=attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dict):
+            return [value.get(name) for name in self.part_names]
+        return [None] * len(self.part_names)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Ids follow the names (``id_x-name_surname``), what error summaries link to.
+        id_ = context["widget"]["attrs"].get("id")
+        if id_:
+            for subwidget, suffix in zip(
+                context["widget"]["subwidgets"], self.widgets_names, strict=True
+            ):
+                subwidget["attrs"]["id"] = f"{id_}{suffix}"
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}{self.widgets_names[0]}" if id_ else id_
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        optional = gettext("optional")
+        parts = []
+        for subwidget, (label, required) in zip(
+            context["widget"]["subwidgets"], self.part_labels, strict=True
+        ):
+            sub = subwidget["attrs"]
+            widget = self.widgets[len(parts)]
+            html = widget.render(subwidget["name"], subwidget["value"], sub, renderer)
+            suffix = (
+                ""
+                if required
+                else format_html(' <span class="form-optional">({})</span>', optional)
+            )
+            parts.append((sub.get("id", ""), label, suffix, html))
+        return format_html(
+            '<div class="form-parts">{}</div>',
+            format_html_join(
+                "",
+                '<div class="form-part"><label class="form-part__label" for="{}">{}{}</label>{}'
+                "</div>",
+                parts,
+            ),
+        )
+
+
 class CompositeField(forms.MultiValueField):
     """Several inputs that make one JSON object; ``parts`` are (name, field, required)."""
 
@@ -137,9 +196,7 @@ class CompositeField(forms.MultiValueField):
         self.part_names = [name for name, _field in parts]
         self.check = check
         fields = [field for _name, field in parts]
-        widget = forms.MultiWidget(
-            widgets={name: field.widget for name, field in parts},
-        )
+        widget = CompositeWidget(parts)
         super().__init__(fields, widget=widget, require_all_fields=False, **kwargs)
 
     def compress(self, data_list):
