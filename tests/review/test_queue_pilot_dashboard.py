@@ -129,7 +129,8 @@ def test_regional_staff_cannot_start_or_promote_a_pilot(client, editor, draft_se
 def test_applications_to_a_pilot_are_flagged(reviewer, form_service, citizen):  # noqa: F811
     from constructor.review.pilot import start_pilot
 
-    start_pilot(form_service, reviewer)
+    pilot = start_pilot(form_service, reviewer)
+    citizen.client.get(pilot_url(pilot))  # a pilot's form opens only through its link
     application = submit_draft(citizen.filled_draft())
     assert application.pilot
 
