@@ -43,6 +43,11 @@ def register_queue_and_pilot_urls():
     return [
         path("review/queue/", views.queue, name="review_queue"),
         path("review/pilot/<int:page_id>/", views.pilot_view, name="review_pilot"),
+        path(
+            "review/<int:page_id>/compare/",
+            views.ReviewCompareView.as_view(),
+            name="review_compare",
+        ),
     ]
 
 
