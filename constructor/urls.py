@@ -2,12 +2,21 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from constructor.formbuilder.views import page_route_with_extension
+from constructor.review.audit import AuditLogView
 from sites.views import branding_css
 
 urlpatterns = [
+    # Wagtail's site history is not scoped by region; its address serves our scoped report,
+    # which still shows federal staff everything (invariant 6).
+    path("admin/reports/site-history/", require_admin_access(AuditLogView.as_view())),
+    path(
+        "admin/reports/site-history/results/",
+        require_admin_access(AuditLogView.as_view(results_only=True)),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("branding.css", branding_css, name="branding_css"),

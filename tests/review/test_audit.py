@@ -57,6 +57,20 @@ def test_creating_a_service_from_a_standard_is_logged(client, editor, region, re
     ) or "стандарт" in audit_html(client, editor, action="review.create_from_standard")
 
 
+def test_wagtail_site_history_address_is_scoped_to_the_region_too(
+    client, editor, other_editor, reviewer, draft_service, submit_data
+):
+    submit(client, editor, draft_service, submit_data(draft_service))
+    site_history = reverse("wagtailadmin_reports:site_history")
+    reader = client.__class__()  # no flash messages left over from the editor's submit
+    reader.force_login(other_editor)
+    assert draft_service.title not in reader.get(site_history).content.decode()
+    reader.force_login(reviewer)
+    assert draft_service.title in reader.get(site_history).content.decode()
+    reader.logout()
+    assert reader.get(site_history).status_code == 302  # to the admin login
+
+
 def test_staff_reads_and_exports_of_answers_are_logged_for_their_region_only(
     client,
     editor,
