@@ -3,6 +3,7 @@
 Invariant 6: an official acts only inside their region.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
 
@@ -48,3 +49,20 @@ class RegionPermissionPolicy(ModelPermissionPolicy):
             .filter(Q(is_superuser=True) | Q(groups__in=staff_groups))
             .distinct()
         )
+
+
+def ensure_group(name, permissions):
+    """The group called ``name``, created if missing, holding the (app_label, codename) rights."""
+    group, _created = Group.objects.get_or_create(name=name)
+    wanted = set(permissions)
+    candidates = Permission.objects.filter(
+        codename__in={codename for _app, codename in wanted}
+    ).select_related("content_type")
+    group.permissions.add(
+        *(p for p in candidates if (p.content_type.app_label, p.codename) in wanted)
+    )
+    return group
+
+
+def is_superuser_or_in_group(user, group_name):
+    return user.is_active and (user.is_superuser or user.groups.filter(name=group_name).exists())

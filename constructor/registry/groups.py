@@ -6,7 +6,8 @@ so a fresh database already has the group.
 """
 
 from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+
+from sites.permissions import ensure_group, is_superuser_or_in_group
 
 # The group's name is data, not UI text: it is looked up by it, whatever the admin's language.
 FEDERAL_ADMINS_GROUP = "Федеральные администраторы"
@@ -25,21 +26,11 @@ FEDERAL_ADMIN_PERMISSIONS = [
 
 
 def ensure_federal_admins():
-    group, _created = Group.objects.get_or_create(name=FEDERAL_ADMINS_GROUP)
-    wanted = set(FEDERAL_ADMIN_PERMISSIONS)
-    candidates = Permission.objects.filter(
-        codename__in={codename for _app, codename in wanted}
-    ).select_related("content_type")
-    group.permissions.add(
-        *(p for p in candidates if (p.content_type.app_label, p.codename) in wanted)
-    )
-    return group
+    return ensure_group(FEDERAL_ADMINS_GROUP, FEDERAL_ADMIN_PERMISSIONS)
 
 
 def is_federal_admin(user):
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name=FEDERAL_ADMINS_GROUP).exists()
-    )
+    return is_superuser_or_in_group(user, FEDERAL_ADMINS_GROUP)
 
 
 def ensure_federal_admins_after_migrate(sender, apps=None, using="default", **kwargs):

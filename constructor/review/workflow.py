@@ -6,10 +6,10 @@ group, the two tasks and the workflow when missing, and changes nothing that is 
 no publish permission for the region's staff, so a page goes live only through review.
 """
 
-from django.contrib.auth.models import Group, Permission
 from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
 from constructor.review.models import FederalReviewTask, QualityCheckTask
+from sites.permissions import ensure_group, is_superuser_or_in_group
 
 # Names are data, not UI text: they are looked up by them, whatever the admin's language.
 FEDERAL_REVIEWERS_GROUP = "Федеральные проверяющие"
@@ -26,21 +26,11 @@ REVOKED_REGIONAL_PAGE_PERMISSIONS = ["publish_page"]
 
 
 def ensure_federal_reviewers():
-    group, _created = Group.objects.get_or_create(name=FEDERAL_REVIEWERS_GROUP)
-    wanted = set(REVIEWER_PERMISSIONS)
-    candidates = Permission.objects.filter(
-        codename__in={codename for _app, codename in wanted}
-    ).select_related("content_type")
-    group.permissions.add(
-        *(p for p in candidates if (p.content_type.app_label, p.codename) in wanted)
-    )
-    return group
+    return ensure_group(FEDERAL_REVIEWERS_GROUP, REVIEWER_PERMISSIONS)
 
 
 def is_federal_reviewer(user):
-    return user.is_active and (
-        user.is_superuser or user.groups.filter(name=FEDERAL_REVIEWERS_GROUP).exists()
-    )
+    return is_superuser_or_in_group(user, FEDERAL_REVIEWERS_GROUP)
 
 
 def ensure_review_workflow():
