@@ -11,25 +11,15 @@ queries do not grow with the number of blocks or images (a 60-block page costs t
 Run: .venv/bin/python benchmarks/landing.py
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["CONSTRUCTOR_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-landing-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "constructor.settings.dev")
-os.environ.pop("DATABASE_URL", None)
+import harness
 
-import django  # noqa: E402
-
-django.setup()
+harness.prepare("landing")
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -58,9 +48,7 @@ def count_queries(client, url, host):
 
 
 def main():
-    settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     pages = build_pages()
     host = pages["host"]
     client = Client()
@@ -92,16 +80,17 @@ def main():
         failures.append(f"{queries['service30']} queries > {MAX_QUERIES}")
     if queries["service60"] > queries["service30"]:
         failures.append("queries grow with the number of blocks")
-    print(
-        f"RESULT ratio={ratio:.2f} service_ms={median['service30']:.2f} "
-        f"baseline_ms={median['baseline']:.2f} queries={queries['service30']} "
-        f"queries_60_blocks={queries['service60']} baseline_queries={queries['baseline']} "
-        f"target_ratio={MAX_RATIO} target_queries={MAX_QUERIES} ok={int(not failures)}"
-    )
-    if failures:
-        print("MISSED: " + "; ".join(failures), file=sys.stderr)
-        return 1
-    return 0
+    figures = {
+        "ratio": f"{ratio:.2f}",
+        "service_ms": f"{median['service30']:.2f}",
+        "baseline_ms": f"{median['baseline']:.2f}",
+        "queries": queries["service30"],
+        "queries_60_blocks": queries["service60"],
+        "baseline_queries": queries["baseline"],
+        "target_ratio": MAX_RATIO,
+        "target_queries": MAX_QUERIES,
+    }
+    return harness.report(figures, failures)
 
 
 if __name__ == "__main__":

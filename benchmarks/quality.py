@@ -15,24 +15,14 @@ waiting as with 20.
 Run: .venv/bin/python benchmarks/quality.py
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["CONSTRUCTOR_VAR_DIR"] = tempfile.mkdtemp(prefix="bench-quality-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "constructor.settings.dev")
-os.environ.pop("DATABASE_URL", None)
+import harness
 
-import django  # noqa: E402
+harness.prepare("quality")
 
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.template.loader import render_to_string  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -242,7 +232,6 @@ def measure_queue(page_pk):
 
 
 def main():
-    call_command("migrate", verbosity=0)
     page_pk, has_form = build_page()
     for _ in range(3):  # warm caches: URL resolver, translations, block definitions
         score_page(ServicePage.objects.get(pk=page_pk))
@@ -270,17 +259,21 @@ def main():
     queue_counts = [count for _items, count in queue]
     queue_ok = all(items == size for (items, _c), size in zip(queue, QUEUE_SIZES, strict=True))
     queue_ok = queue_ok and len(set(queue_counts)) == 1
-    ok = median_ms < TARGET_MS and queue_ok
-    print(
-        f"RESULT score_ms={median_ms:.2f} score_p90_ms={p90_ms:.2f} queries={score_queries} "
-        f"blocks={BLOCKS} form_fields={FORM_FIELDS if has_form else 0} "
-        f"target_ms={TARGET_MS:.0f} queue_queries={'/'.join(map(str, queue_counts))} ok={int(ok)}"
-    )
+    failures = []
     if median_ms >= TARGET_MS:
-        print(f"MISSED: median {median_ms:.2f} ms >= {TARGET_MS} ms", file=sys.stderr)
+        failures.append(f"median {median_ms:.2f} ms >= {TARGET_MS} ms")
     if not queue_ok:
-        print(f"MISSED: queue queries grow with its length: {queue}", file=sys.stderr)
-    return 0 if ok else 1
+        failures.append(f"queue queries grow with its length: {queue}")
+    figures = {
+        "score_ms": f"{median_ms:.2f}",
+        "score_p90_ms": f"{p90_ms:.2f}",
+        "queries": score_queries,
+        "blocks": BLOCKS,
+        "form_fields": FORM_FIELDS if has_form else 0,
+        "target_ms": f"{TARGET_MS:.0f}",
+        "queue_queries": "/".join(map(str, queue_counts)),
+    }
+    return harness.report(figures, failures)
 
 
 if __name__ == "__main__":

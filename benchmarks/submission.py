@@ -26,27 +26,15 @@ Targets (issue 3): ours at most 1.5x the baseline's median; the cached validator
 Run: .venv/bin/python benchmarks/submission.py
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-VAR_DIR = tempfile.mkdtemp(prefix="bench-submission-")
-os.environ["CONSTRUCTOR_VAR_DIR"] = VAR_DIR
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "constructor.settings.dev")
-os.environ.pop("DATABASE_URL", None)
+import harness
 
-import django  # noqa: E402
+harness.prepare("submission")
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.utils.datastructures import MultiValueDict  # noqa: E402
 from wagtail.contrib.forms.forms import FormBuilder  # noqa: E402
 from wagtail.contrib.forms.models import FormSubmission  # noqa: E402
@@ -216,8 +204,6 @@ def median_ms(samples):
 
 
 def main():
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
     page = build_service()
     version = live_form_version(page)
     fields, post = wagtail_fields(), wagtail_post()
@@ -258,16 +244,18 @@ def main():
         failures.append(f"submit ratio {ratio:.2f} > {MAX_RATIO}")
     if speedup <= 1:
         failures.append(f"the cached validator is no faster ({speedup:.2f}x)")
-    print(
-        f"RESULT ratio={ratio:.2f} ours_ms={ours_ms:.2f} baseline_ms={baseline_ms:.2f} "
-        f"validator_speedup={speedup:.1f} cached_ms={median_ms(cached):.3f} "
-        f"fresh_ms={median_ms(fresh):.3f} fields={STEPS * 8} steps={STEPS} "
-        f"target_ratio={MAX_RATIO} ok={int(not failures)}"
-    )
-    if failures:
-        print("MISSED: " + "; ".join(failures), file=sys.stderr)
-        return 1
-    return 0
+    figures = {
+        "ratio": f"{ratio:.2f}",
+        "ours_ms": f"{ours_ms:.2f}",
+        "baseline_ms": f"{baseline_ms:.2f}",
+        "validator_speedup": f"{speedup:.1f}",
+        "cached_ms": f"{median_ms(cached):.3f}",
+        "fresh_ms": f"{median_ms(fresh):.3f}",
+        "fields": STEPS * 8,
+        "steps": STEPS,
+        "target_ratio": MAX_RATIO,
+    }
+    return harness.report(figures, failures)
 
 
 if __name__ == "__main__":
