@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "constructor.registry",
     "constructor.review",
     "constructor.applications",
+    "constructor.integrations",
     "sites",
     "blocks",
     "wagtail.contrib.forms",
@@ -198,3 +199,6 @@ PORTAL_HOSTNAME = os.environ.get("CONSTRUCTOR_PORTAL_HOSTNAME", "localhost")
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "noreply@gosuslugi-constructor.localhost"
+
+# Base URL of the loopback agency simulator; demo integrations post to <base>/<code>/.
+AGENCY_SIMULATOR_URL = os.environ.get("AGENCY_SIMULATOR_URL", "http://127.0.0.1:8765/")

@@ -1,0 +1,81 @@
+"""Agencies and their integrations: where an application's payload goes and how it is signed."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from constructor.integrations.schemas import check_payload_schema
+
+
+def default_endpoint_url(code):
+    """The demo endpoint of an integration: the loopback agency simulator."""
+    base = getattr(settings, "AGENCY_SIMULATOR_URL", "http://127.0.0.1:8765/")
+    return f"{base.rstrip('/')}/{code}/"
+
+
+class Agency(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=100)
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+def _to_bytes(value):
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+def _digest(secret, body, timestamp):
+    message = f"{timestamp}.".encode() + _to_bytes(body)
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+class Integration(models.Model):
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="integrations", verbose_name=_("agency")
+    )
+    name = models.CharField(_("name"), max_length=255)
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    endpoint_url = models.URLField(_("endpoint URL"), max_length=500)
+    payload_schema = models.JSONField(
+        _("payload schema"), default=dict, validators=[check_payload_schema]
+    )
+    hmac_secret = models.CharField(_("HMAC secret"), max_length=255)
+    previous_hmac_secret = models.CharField(
+        _("previous HMAC secret"),
+        max_length=255,
+        blank=True,
+        help_text=_("Still accepted while the agency switches to the new secret."),
+    )
+    timeout_seconds = models.PositiveIntegerField(_("timeout, seconds"), default=10)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        verbose_name = _("integration")
+        verbose_name_plural = _("integrations")
+
+    def __str__(self):
+        return f"{self.agency}: {self.name}"
+
+    def sign(self, body, timestamp):
+        """Hex HMAC-SHA256 of ``f"{timestamp}." + body`` with the current secret."""
+        return _digest(self.hmac_secret, body, timestamp)
+
+    def verify(self, body, timestamp, signature):
+        """True when ``signature`` matches the current or (while rotating) the previous secret."""
+        if not signature:
+            return False
+        signature = _to_bytes(signature).decode(errors="replace").strip().lower()
+        secrets = [s for s in (self.hmac_secret, self.previous_hmac_secret) if s]
+        matches = [hmac.compare_digest(_digest(s, body, timestamp), signature) for s in secrets]
+        return any(matches)
