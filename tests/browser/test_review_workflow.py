@@ -43,9 +43,14 @@ def test_service_from_standard_goes_live_through_review(page, demo_server):
     expect(panel).to_contain_text(re.compile("куратор|curator", re.IGNORECASE))
 
     # Fix it: append a curator block and choose the region's curator.
+    choosers = page.locator("[data-chooser-action-choose]:visible")
+    choosers_before = choosers.count()
     page.locator(".c-sf-add-button:visible").last.click()
     page.get_by_role("option", name=re.compile("Куратор услуги|Service curator")).click()
-    page.locator("[data-chooser-action-choose]:visible").last.click()
+    # Wait for the new block's chooser before clicking the last one: until it is drawn, the
+    # last chooser on the page belongs to another block.
+    expect(choosers).to_have_count(choosers_before + 1)
+    choosers.last.click()
     page.locator(".modal").get_by_role("link", name=CURATOR).first.click()
     expect(page.locator("form").get_by_text(CURATOR).first).to_be_visible()
 
