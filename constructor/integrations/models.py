@@ -1,12 +1,12 @@
 """Agencies and their integrations: where an application's payload goes and how it is signed."""
 
-import hashlib
 import hmac
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from constructor.integrations import signing
 from constructor.integrations.schemas import check_payload_schema
 
 
@@ -28,15 +28,6 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
-
-
-def _to_bytes(value):
-    return value if isinstance(value, bytes) else str(value).encode()
-
-
-def _digest(secret, body, timestamp):
-    message = f"{timestamp}.".encode() + _to_bytes(body)
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 class Integration(models.Model):
@@ -69,13 +60,15 @@ class Integration(models.Model):
 
     def sign(self, body, timestamp):
         """Hex HMAC-SHA256 of ``f"{timestamp}." + body`` with the current secret."""
-        return _digest(self.hmac_secret, body, timestamp)
+        return signing.signature(self.hmac_secret, body, timestamp)
 
     def verify(self, body, timestamp, signature):
         """True when ``signature`` matches the current or (while rotating) the previous secret."""
         if not signature:
             return False
-        signature = _to_bytes(signature).decode(errors="replace").strip().lower()
+        signature = signing.as_bytes(signature).decode(errors="replace").strip().lower()
         secrets = [s for s in (self.hmac_secret, self.previous_hmac_secret) if s]
-        matches = [hmac.compare_digest(_digest(s, body, timestamp), signature) for s in secrets]
+        matches = [
+            hmac.compare_digest(signing.signature(s, body, timestamp), signature) for s in secrets
+        ]
         return any(matches)

@@ -13,7 +13,6 @@ changed at run time with ``POST /_control`` (loopback clients only); ``GET /_rec
 what was stored.
 """
 
-import hashlib
 import hmac
 import ipaddress
 import json
@@ -28,14 +27,10 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from constructor.integrations import signing
+
 MAX_TIMESTAMP_AGE_SECONDS = 5 * 60
 MAX_BODY_BYTES = 1024 * 1024
-
-
-def compute_signature(secret: str, body: bytes, timestamp: str) -> str:
-    """The hex HMAC-SHA256 an agency expects: the timestamp, a dot, then the raw body."""
-    message = f"{timestamp}.".encode() + body
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def is_loopback_client(host: str) -> bool:
@@ -298,7 +293,7 @@ class AgencySimulator:
         if abs(time.time() - sent_at) > MAX_TIMESTAMP_AGE_SECONDS:
             return "X-Timestamp is more than 5 minutes away from the agency's clock."
         for secret in integration.secrets:
-            if hmac.compare_digest(compute_signature(secret, body, timestamp), signature):
+            if hmac.compare_digest(signing.signature(secret, body, timestamp), signature):
                 return None
         return "The signature does not match."
 
