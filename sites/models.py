@@ -64,6 +64,9 @@ class Region(models.Model):
         return self.site.root_page
 
 
+DEFAULT_ACCENT_COLOUR = "#0d4cd3"
+
+
 @register_setting(icon="site")
 class RegionBranding(BaseSiteSetting):
     """How a region's site presents itself; edited per site in Settings."""
@@ -82,7 +85,7 @@ class RegionBranding(BaseSiteSetting):
     accent_colour = models.CharField(
         _("accent colour"),
         max_length=7,
-        default="#0d4cd3",
+        default=DEFAULT_ACCENT_COLOUR,
         help_text=_("Hex colour such as #0d4cd3; white text on it must stay readable."),
     )
     phone = models.CharField(_("support phone"), max_length=40, blank=True)
