@@ -8,8 +8,26 @@ The compiler hands every method a *field*: the compiled layout entry
 ``{"key", "type", "label", "hint", "required", "condition", "options"}``.
 """
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+
+
+def _format(message, values):
+    return str(message) % values
+
+
+_lazy_format = lazy(_format, str)
+
+
+def lazy_format(message, **values):
+    """``message % values``, translated when shown, not when the module is imported.
+
+    Block definitions are built at import time; formatting a lazy message there would freeze
+    it in whatever language happened to be active (and leak into migrations).
+    """
+    return _lazy_format(message, values)
+
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
 KEY_HELP = _("Latin letters, digits and underscores, starting with a letter: e.g. child_name.")

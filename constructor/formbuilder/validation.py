@@ -1,7 +1,7 @@
 """The JSON Schema validator of a FormSchema, with our formats and keywords.
 
 Checksums, strict dates and date bounds run inside the schema (formats ``ru-snils``,
-``ru-inn``, ``ru-ogrn``, keywords ``x-date``, ``x-decimal-places``,
+``ru-inn``, ``ru-ogrn``, ``ru-bank-account``, keywords ``x-date``, ``x-decimal-places``,
 ``x-passport-birth-date``) with the same functions the Django fields use, so the schema and
 the step forms accept exactly the same answers.
 """
@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema import FormatChecker, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from constructor.formbuilder import identifiers
 from constructor.formbuilder.dates import check_date_bounds
+from constructor.formbuilder.patterns import StrictPatternValidator
+from constructor.formbuilder.types.personal import check_bank_account
 
 FORMAT_CHECKER = FormatChecker(formats=())
 
@@ -45,6 +47,10 @@ _format("email", lambda value: not isinstance(value, str) or validate_email(valu
 _format("ru-snils", _string_check(identifiers.validate_snils))
 _format("ru-inn", _string_check(identifiers.validate_inn))
 _format("ru-ogrn", _string_check(identifiers.validate_ogrn))
+_format(
+    "ru-bank-account",
+    lambda value: not isinstance(value, dict) or check_bank_account(value),
+)
 
 
 def _x_date(validator, bounds, instance, schema):
@@ -86,7 +92,7 @@ def _x_passport_birth_date(validator, checks, instance, schema):
 
 
 FormValidator = validators.extend(
-    Draft202012Validator,
+    StrictPatternValidator,
     {
         "x-date": _x_date,
         "x-decimal-places": _x_decimal_places,

@@ -6,7 +6,7 @@ from constructor.formbuilder.compiler import compile_form
 from constructor.formbuilder.conditions import is_visible
 from constructor.formbuilder.forms import build_step_form
 
-PART_TYPES = {"full_name", "address", "passport"}
+PART_TYPES = {"full_name", "address", "passport", "bank_account"}
 
 
 def field(type_, key, label=None, *, required=True, condition=None, **options):

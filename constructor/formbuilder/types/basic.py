@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from constructor.formbuilder.dates import check_date_bounds
-from constructor.formbuilder.registry import FieldType, list_items, register
+from constructor.formbuilder.registry import FieldType, lazy_format, list_items, register
 
 # Printable text: no control characters, nothing but spaces at either end (forms strip them).
 TEXT_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
@@ -48,8 +48,9 @@ class TextField(FieldType):
                     required=False,
                     min_value=1,
                     max_value=self.default_max_length,
-                    help_text=_("In characters; empty means %(n)s.")
-                    % {"n": self.default_max_length},
+                    help_text=lazy_format(
+                        _("In characters; empty means %(n)s."), n=self.default_max_length
+                    ),
                 ),
             )
         ]
@@ -370,13 +371,39 @@ class EmailField(FieldType):
     label = _("E-mail")
     icon = "mail"
     description = _("An e-mail address.")
+    default_max_length = 254
+
+    def extra_children(self):
+        return [
+            (
+                "max_length",
+                blocks.IntegerBlock(
+                    label=_("Maximum length"),
+                    required=False,
+                    min_value=6,
+                    max_value=self.default_max_length,
+                    help_text=lazy_format(
+                        _(
+                            "In characters, when the agency accepts shorter addresses; "
+                            "empty means %(n)s."
+                        ),
+                        n=self.default_max_length,
+                    ),
+                ),
+            )
+        ]
+
+    def options(self, value):
+        # Only a limit the editor set: forms without one compile exactly as before.
+        return {"max_length": value["max_length"]} if value.get("max_length") else {}
 
     def json_schema(self, field):
-        return {"type": "string", "format": "email", "maxLength": 254}
+        limit = field["options"].get("max_length") or self.default_max_length
+        return {"type": "string", "format": "email", "maxLength": limit}
 
     def form_field(self, field):
         return forms.EmailField(
-            max_length=254,
+            max_length=field["options"].get("max_length") or self.default_max_length,
             widget=forms.EmailInput(attrs={"autocomplete": "email"}),
             **self.field_kwargs(field),
         )
