@@ -407,6 +407,22 @@ def check_personal_data_consent(content):
     return []
 
 
+MAPPING_ANCHOR = "#payload_mapping"
+
+
+def check_payload_mapping(content):
+    """The mapping checker finds no error; n/a without an integration and without rules."""
+    from constructor.services.mapping import errors, page_problems
+
+    page = content.page
+    if not hasattr(page, "payload_mapping"):
+        return None
+    problems = page_problems(page)
+    if problems is None:
+        return None
+    return [Problem(str(problem.message), MAPPING_ANCHOR) for problem in errors(problems)]
+
+
 RULES = [
     Rule(
         "registry_entry", MUST, gettext_lazy("Linked to the federal registry"), check_registry_entry
@@ -446,6 +462,12 @@ RULES = [
     ),
     Rule(
         "form_consent", MUST, _("Consent when personal data is asked"), check_personal_data_consent
+    ),
+    Rule(
+        "payload_mapping",
+        MUST,
+        gettext_lazy("The mapping to the agency has no errors"),
+        check_payload_mapping,
     ),
 ]
 

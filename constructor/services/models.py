@@ -12,8 +12,9 @@ from wagtail.search import index
 
 from blocks.form import ApplicationFormBlock
 from blocks.landing import LandingStreamBlock
+from blocks.mapping import PayloadMappingBlock
 from constructor.review.panels import QualityPanel
-from constructor.services.forms import ServicePageForm
+from constructor.services.mapping import MappingReportPanel, MappingServicePageForm
 
 SERVICE_CODE_FORMATS = {
     # Federal registry numbers are ten digits; regional codes carry the subject code first.
@@ -151,6 +152,27 @@ class ServicePage(RoutablePageMixin, Page):
         related_name="service_pages",
         help_text=_("The federal registry entry whose standard this page implements."),
     )
+    integration = models.ForeignKey(
+        "integrations.Integration",
+        verbose_name=_("agency integration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_pages",
+        help_text=_(
+            "The agency system that receives the applications. "
+            "Leave empty if applications are not sent anywhere."
+        ),
+    )
+    payload_mapping = StreamField(
+        PayloadMappingBlock(),
+        verbose_name=_("payload mapping"),
+        blank=True,
+        help_text=_(
+            "Which form field fills each field of the agency's payload. "
+            "Checked against the agency's schema when the page is published."
+        ),
+    )
 
     content_panels = [
         QualityPanel(heading=_("Quality")),
@@ -177,17 +199,23 @@ class ServicePage(RoutablePageMixin, Page):
         index.FilterField("category"),
     ]
     application_form_panels = [FieldPanel("application_form")]
+    agency_delivery_panels = [
+        MappingReportPanel(heading=_("Mapping check")),
+        FieldPanel("integration"),
+        FieldPanel("payload_mapping"),
+    ]
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Content")),
             ObjectList(application_form_panels, heading=_("Application form")),
+            ObjectList(agency_delivery_panels, heading=_("Agency delivery")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
     parent_page_types = ["regions.RegionHomePage"]
     subpage_types = []
-    base_form_class = ServicePageForm
+    base_form_class = MappingServicePageForm
 
     class Meta:
         verbose_name = _("service page")
@@ -209,6 +237,15 @@ class ServicePage(RoutablePageMixin, Page):
         from constructor.formbuilder.views import form_schema_response
 
         return form_schema_response(self)
+
+    @path("mapping-report.json")
+    def mapping_report_json(self, request):
+        """The mapping check of the live page: its live form version and its live mapping."""
+        from django.http import JsonResponse
+
+        from constructor.services.mapping import live_mapping_report
+
+        return JsonResponse(live_mapping_report(self), json_dumps_params={"ensure_ascii": False})
 
     def clean(self):
         super().clean()

@@ -6,16 +6,22 @@ curators of the user's regions; a federal admin (superuser) sees all of them.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from constructor.services import mapping_views
 from constructor.services.forms import CuratorForm
-from constructor.services.models import Curator, ServiceCategory
+from constructor.services.models import Curator, ServiceCategory, ServicePage
 from sites.permissions import RegionPermissionPolicy, regions_for_user, user_acts_in_region
 
 
@@ -115,3 +121,41 @@ class CuratorViewSet(SnippetViewSet):
 register_permission_policy(Curator, RegionPermissionPolicy(Curator))
 register_snippet(ServiceCategoryViewSet)
 register_snippet(CuratorViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_mapping_urls():
+    return [
+        path(
+            "services/<int:page_id>/mapping-options/",
+            mapping_views.mapping_options,
+            name="services_mapping_options",
+        ),
+        path(
+            "services/<int:page_id>/mapping-report/",
+            mapping_views.MappingReportView.as_view(),
+            name="services_mapping_report",
+        ),
+    ]
+
+
+@hooks.register("insert_editor_js")
+def mapping_chooser_js():
+    # Suggests the agency's fields and the form's fields in the mapping rules' inputs.
+    return format_html('<script src="{}" defer></script>', static("js/mapping-chooser.js"))
+
+
+@hooks.register("register_page_header_buttons")
+def mapping_report_header_button(page, user, view_name, next_url=None):
+    from constructor.review.audit import is_federal_staff
+
+    if page.specific_class is not ServicePage:
+        return
+    if page.permissions_for_user(user).can_edit() or is_federal_staff(user):
+        yield PageMenuItem(
+            _("Agency delivery check"),
+            reverse("services_mapping_report", args=[page.pk]),
+            icon_name="link",
+            priority=64,
+            page=page,
+        )

@@ -117,7 +117,7 @@ def _wait_until_answers(process, url, log_path):
                 return
         except urllib.error.HTTPError:
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         try:
             # Waiting on the process paces the polling and notices a crash at once.

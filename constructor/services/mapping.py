@@ -1,0 +1,253 @@
+"""The payload mapping of a service page: its check, the publish gate and the report panel.
+
+``page_mapping_problems`` runs the checker (``constructor.integrations.checker``) on a form, a
+mapping and an integration, adding two page-level errors the checker cannot know about: an
+integration without a form, and rules without an integration. It returns None when the page
+neither names an integration nor has rules: nothing is delivered, nothing to check.
+
+The publish gate lives in ``MappingServicePageForm.clean``: like the form checks of
+``blocks.form``, it is skipped while a draft is saved (Wagtail's deferred validation) and runs
+on publish and on submission for review. Each error appears beside its rule.
+"""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from wagtail import blocks
+from wagtail.admin.panels import Panel
+from wagtail.blocks.struct_block import StructBlockValidationError
+
+from constructor.services.forms import ServicePageForm
+
+logger = logging.getLogger(__name__)
+
+NO_FORM, NO_INTEGRATION, CHECK_FAILED = "no_form", "no_integration", "unsupported_schema"
+# Where, inside a rule, an error about it is shown: at the source's input, at the transforms,
+# or (every other code) at the target.
+SOURCE_CODES = frozenset({"unknown_source", "optional_source"})
+TRANSFORM_CODES = frozenset({"transform", "enum_missing"})
+SOURCE_INPUTS = {"field": "field", "constant": "constant", "system": "system"}
+
+
+def stream_data(value):
+    """A StreamField value (or raw list) as its stored list of block dicts."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return value.get_prep_value()
+
+
+def _problem(code, message):
+    from constructor.integrations.checker import Problem
+
+    return Problem(severity="error", code=code, message=message)
+
+
+def page_mapping_problems(form_raw, mapping_raw, integration):
+    """The checker's problems for this form, mapping and integration; None when n/a."""
+    form_raw, mapping_raw = stream_data(form_raw), stream_data(mapping_raw)
+    if integration is None and not mapping_raw:
+        return None
+    if integration is None:
+        return [
+            _problem(
+                NO_INTEGRATION,
+                _(
+                    "The page has mapping rules but no agency integration: choose the "
+                    "integration or delete the rules."
+                ),
+            )
+        ]
+    from constructor.formbuilder.compiler import compile_form
+
+    form_schema = compile_form(form_raw)
+    if not any(
+        field.get("key") for step in form_schema["layout"]["steps"] for field in step["fields"]
+    ):
+        return [
+            _problem(
+                NO_FORM,
+                _(
+                    "Applications go to «%(integration)s», but the page has no application "
+                    "form: add the form or remove the integration."
+                )
+                % {"integration": integration},
+            )
+        ]
+    return run_checker(form_schema, mapping_raw, integration.payload_schema)
+
+
+def run_checker(form_schema, mapping_raw, payload_schema):
+    from constructor.integrations.checker import check_mapping
+    from constructor.integrations.mapping import rules_from_stream
+
+    try:
+        return list(check_mapping(form_schema, rules_from_stream(mapping_raw), payload_schema))
+    except Exception:
+        # What cannot be checked cannot be proven: an error, never a silent pass.
+        logger.exception("The mapping checker failed")
+        return [
+            _problem(
+                CHECK_FAILED,
+                _("The mapping could not be checked against the agency's schema."),
+            )
+        ]
+
+
+def errors(problems):
+    return [problem for problem in problems or [] if problem.severity == "error"]
+
+
+def warnings(problems):
+    return [problem for problem in problems or [] if problem.severity != "error"]
+
+
+def mapping_report(page, problems, *, form_version=None):
+    """The JSON report of ``mapping-report.json``."""
+    problems = problems or []
+    integration = page.integration
+    return {
+        "service": page.service_code,
+        "integration": integration.code if integration is not None else None,
+        "form_version": form_version,
+        "ok": not errors(problems),
+        "errors": len(errors(problems)),
+        "warnings": len(warnings(problems)),
+        "problems": [
+            {
+                "severity": problem.severity,
+                "code": problem.code,
+                "target": problem.target,
+                "source": problem.source,
+                "message": str(problem.message),
+            }
+            for problem in problems
+        ],
+    }
+
+
+def live_mapping_report(page):
+    """The report of the live page: its frozen live form and its live mapping."""
+    from constructor.formbuilder.models import live_form_version
+
+    version = live_form_version(page)
+    mapping_raw = stream_data(page.payload_mapping)
+    if page.integration is not None and version is not None:
+        problems = run_checker(version.schema, mapping_raw, page.integration.payload_schema)
+    else:
+        # No live form: an integration without a form, rules without an integration, or n/a.
+        problems = page_mapping_problems([], mapping_raw, page.integration) or []
+    return mapping_report(page, problems, form_version=version.number if version else None)
+
+
+def page_problems(page):
+    """The problems of a page object as it stands (e.g. its latest revision)."""
+    return page_mapping_problems(page.application_form, page.payload_mapping, page.integration)
+
+
+def mapping_stream_errors(raw_rules, problems):
+    """The error of the ``payload_mapping`` stream: each rule's errors beside that rule.
+
+    Returns None when there is no error.
+    """
+    found = errors(problems)
+    if not found:
+        return None
+    rule_positions = [i for i, child in enumerate(raw_rules) if child.get("type") == "rule"]
+    per_rule, loose = {}, []
+    for problem in found:
+        index = problem.rule
+        if index is not None and 0 <= index < len(rule_positions):
+            per_rule.setdefault(rule_positions[index], []).append(problem)
+        else:
+            loose.append(str(problem.message))
+    block_errors = {}
+    for position, rule_problems in per_rule.items():
+        rule = raw_rules[position].get("value") or {}
+        at = {}
+        for problem in rule_problems:
+            if problem.code in SOURCE_CODES:
+                name = SOURCE_INPUTS.get(rule.get("source"), "target")
+            elif problem.code in TRANSFORM_CODES:
+                name = "transforms"
+            else:
+                name = "target"
+            at.setdefault(name, []).append(str(problem.message))
+        child_errors = {}
+        for name, messages in at.items():
+            if name == "transforms":
+                child_errors[name] = blocks.StreamBlockValidationError(
+                    non_block_errors=ValidationError(messages)
+                )
+            else:
+                child_errors[name] = ValidationError(messages)
+        block_errors[position] = StructBlockValidationError(block_errors=child_errors)
+    return blocks.StreamBlockValidationError(
+        block_errors=block_errors,
+        non_block_errors=ValidationError(loose) if loose else None,
+    )
+
+
+class MappingServicePageForm(ServicePageForm):
+    """The page editor's form, with the mapping check on publish (not on a draft save)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not self.is_deferred_validation:
+            self.check_payload_mapping(cleaned_data)
+        return cleaned_data
+
+    def check_payload_mapping(self, cleaned_data):
+        names = ("integration", "payload_mapping", "application_form")
+        if any(name not in self.fields for name in names):
+            return
+        if any(name in self.errors for name in names):
+            return  # the form's own problems come first
+        mapping_raw = stream_data(cleaned_data.get("payload_mapping"))
+        integration = cleaned_data.get("integration")
+        problems = page_mapping_problems(
+            cleaned_data.get("application_form"), mapping_raw, integration
+        )
+        if not problems:
+            return
+        page_level = [p for p in errors(problems) if p.code in (NO_FORM, NO_INTEGRATION)]
+        for problem in page_level:
+            self.add_error("integration", str(problem.message))
+        stream_error = mapping_stream_errors(
+            mapping_raw, [p for p in problems if p not in page_level]
+        )
+        if stream_error is not None:
+            self.add_error("payload_mapping", stream_error)
+
+
+class MappingReportPanel(Panel):
+    """Read-only: the checker's result for the saved revision being edited."""
+
+    def clone_kwargs(self):
+        kwargs = super().clone_kwargs()
+        del kwargs["help_text"]
+        return kwargs
+
+    @property
+    def clean_name(self):
+        return super().clean_name or "mapping_report"
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "services/mapping_report_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            page = self.instance
+            saved = page is not None and page.pk is not None
+            context["saved"] = saved
+            if saved:
+                problems = page_problems(page)
+                context["problems"] = problems
+                context["error_count"] = len(errors(problems))
+                context["warning_count"] = len(warnings(problems))
+                context["options_url"] = reverse("services_mapping_options", args=[page.pk])
+                context["report_url"] = reverse("services_mapping_report", args=[page.pk])
+            return context
