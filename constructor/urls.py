@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from constructor.applications.api import application_status as application_status_api
 from constructor.formbuilder.views import page_route_with_extension
 from constructor.review.audit import AuditLogView
 from sites.views import branding_css
@@ -21,9 +22,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("branding.css", branding_css, name="branding_css"),
     path("apply/", include("constructor.applications.urls")),
-    # Wagtail serves slug-only paths; this passes ``<service>/form-schema.json`` to its route.
+    path(
+        "api/v1/applications/<str:number>/status",
+        application_status_api,
+        name="api_application_status",
+    ),
+    # Wagtail serves slug-only paths; this passes ``<service>/form-schema.json`` (and
+    # ``mapping-report.json``) to its route.
     re_path(
-        r"^(?P<page_path>(?:[\w\-]+/)+)(?P<route>form-schema\.json)$",
+        r"^(?P<page_path>(?:[\w\-]+/)+)(?P<route>form-schema\.json|mapping-report\.json)$",
         page_route_with_extension,
         name="page_route_with_extension",
     ),

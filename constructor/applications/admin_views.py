@@ -118,6 +118,7 @@ def detail(request, number):
             "rows": answer_rows(application.form_version.layout_steps(), answers),
             "files": application_files(application, answers),
             "access_log": application.access_log.select_related("user")[:20],
+            "events": application.events.all(),
         },
     )
 

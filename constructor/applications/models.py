@@ -205,3 +205,63 @@ class AnswerAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.application_id}"
+
+
+class ApplicationEvent(models.Model):
+    """One recorded change of an application's status: the citizen's and officials' timeline.
+
+    A "delivered" that arrives after the agency already answered is kept with the status it
+    found (``late``) and does not move the status. ``event_key`` makes callbacks idempotent:
+    the agency's event id, unique per application when not empty.
+    """
+
+    class Actor(models.TextChoices):
+        SYSTEM = "system", _("System")
+        AGENCY = "agency", _("Agency")
+        OFFICIAL = "official", _("Official")
+        CITIZEN = "citizen", _("Citizen")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    status_from = models.CharField(
+        _("previous status"), max_length=20, choices=ApplicationStatus.choices
+    )
+    status_to = models.CharField(_("new status"), max_length=20, choices=ApplicationStatus.choices)
+    actor = models.CharField(_("actor"), max_length=100)
+    message = models.TextField(_("message"), blank=True)
+    document_url = models.URLField(_("result document"), max_length=500, blank=True)
+    event_key = models.CharField(_("event key"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="one_event_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.status_from} -> {self.status_to}"
+
+    @property
+    def late(self):
+        """A "delivered" recorded after the agency had already answered: status unchanged."""
+        return self.status_to == ApplicationStatus.DELIVERED and self.status_from not in (
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.DELIVERED,
+        )
+
+    def actor_label(self):
+        """The actor in words: "agency:<integration code>" names the agency's integration."""
+        kind, _sep, detail = self.actor.partition(":")
+        try:
+            label = self.Actor(kind).label
+        except ValueError:
+            return self.actor
+        return f"{label} ({detail})" if detail else str(label)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:service>/check/", views.check_answers, name="check"),
     path("<str:service>/restart/", views.restart, name="restart"),
     path("<str:service>/submitted/<str:number>/", views.receipt, name="receipt"),
+    # After the service patterns: a token never equals "check" or "restart".
+    path("status/<str:token>/", views.status, name="status"),
 ]

@@ -19,6 +19,7 @@ from constructor.applications.drafts import (
 )
 from constructor.applications.models import ApplicationDraft
 from constructor.applications.progress import empty_state, replay
+from constructor.applications.statuses import application_from_token, status_url, timeline
 from constructor.applications.submission import IncompleteDraft, submit_draft
 from constructor.applications.wizard import ApplicationWizard
 from constructor.formbuilder.models import live_form_version
@@ -192,11 +193,50 @@ def receipt(request, service, number):
     draft = session_draft(request, page)
     if draft is None or draft.application is None or draft.application.number != number:
         raise Http404
-    return render(
-        request,
-        "applications/receipt.html",
-        {"page": page, "application": draft.application},
+    application = draft.application
+    return private(
+        render(
+            request,
+            "applications/receipt.html",
+            {
+                "page": page,
+                "application": application,
+                "timeline": timeline(application),
+                "status_url": status_url(application, request),
+            },
+        )
     )
+
+
+def status(request, token):
+    """The citizen's status page behind the signed link from the receipt and the e-mails."""
+    try:
+        application = application_from_token(token)
+    except signing.BadSignature:
+        raise Http404 from None
+    site = Site.find_for_request(request)
+    region = getattr(site, "region", None) if site else None
+    if application is None or region is None or region.pk != application.region_id:
+        raise Http404
+    return private(
+        render(
+            request,
+            "applications/status.html",
+            {
+                "page": application.page,
+                "application": application,
+                "timeline": timeline(application),
+            },
+        )
+    )
+
+
+def private(response):
+    """A page that is the citizen's alone: not cached, not indexed, its link never leaked."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 def resume(request, token):

@@ -11,6 +11,12 @@ Switches make it misbehave the ways real agencies do: answer 500, hang past the 
 timeout, drop the connection without answering, or answer slowly. They are set at start and
 changed at run time with ``POST /_control`` (loopback clients only); ``GET /_received`` returns
 what was stored.
+
+Like a real agency it answers back: with ``callback_base`` set, every newly stored application
+(never a replay) gets signed status callbacks, ``POST <callback_base>/api/v1/applications/
+<X-Application-Number>/status``, one per ``CallbackStep`` after its delay, each with its own
+``event_id``, retried a few times when the connection fails or the server answers 5xx.
+``GET /documents/<reference>`` serves the "result document" a ``completed`` callback links to.
 """
 
 import hmac
@@ -18,6 +24,8 @@ import ipaddress
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -99,6 +107,7 @@ class ReceivedApplication:
     idempotency_key: str
     received_at: str
     payload: dict
+    application_number: str = ""
 
     def response_body(self) -> dict:
         return {"reference": self.reference, "received_at": self.received_at}
@@ -108,9 +117,10 @@ class ReceivedApplication:
 class SimulatorConfig:
     """Everything the simulator needs, as plain data.
 
-    ``on_received`` is the extension point for agency-side behaviour after a payload is stored
-    (the delivery slice hooks status callbacks here): each listener is called once per newly
-    stored application, never for replays, from the request's thread.
+    ``on_received`` is the extension point for agency-side behaviour after a payload is stored:
+    each listener is called once per newly stored application, never for replays, from the
+    request's thread. Status callbacks are one such listener, added by the simulator itself when
+    ``callback_base`` is set; ``callback_plan`` says which statuses follow and when.
     """
 
     integrations: list[SimulatedIntegration]
@@ -119,6 +129,12 @@ class SimulatorConfig:
     store_path: Path | None = None
     on_received: list[Callable[[ReceivedApplication], None]] = field(default_factory=list)
     log: Callable[[str], None] | None = None
+    # Status callbacks: none unless a base URL (our site, e.g. http://127.0.0.1:8000) is set.
+    callback_base: str = ""
+    callback_plan: list["CallbackStep"] = field(default_factory=lambda: list(DEFAULT_PLAN))
+    callback_attempts: int = 4
+    callback_retry_seconds: float = 0.5
+    callback_timeout: float = 10.0
 
 
 class ReceivedStore:
@@ -146,7 +162,9 @@ class ReceivedStore:
         with self._lock:
             return self._by_key.get((integration, key))
 
-    def add(self, integration: str, key: str, payload: dict) -> tuple[ReceivedApplication, bool]:
+    def add(
+        self, integration: str, key: str, payload: dict, application_number: str = ""
+    ) -> tuple[ReceivedApplication, bool]:
         """Store a payload unless the key was seen; returns the record and whether it is new."""
         with self._lock:
             existing = self._by_key.get((integration, key))
@@ -158,6 +176,7 @@ class ReceivedStore:
                 idempotency_key=key,
                 received_at=datetime.now(UTC).isoformat(timespec="seconds"),
                 payload=payload,
+                application_number=application_number,
             )
             if self.path:
                 with self.path.open("a", encoding="utf-8") as stream:
@@ -183,6 +202,10 @@ class AgencySimulator:
         self._thread: threading.Thread | None = None
         self.server = _SimulatorServer((host, port), _SimulatorHandler)
         self.server.simulator = self
+        self.callbacks = StatusCallbacks(self) if config.callback_base else None
+        self._listeners = list(config.on_received)
+        if self.callbacks:
+            self._listeners.append(self.callbacks.schedule)
 
     @property
     def port(self) -> int:
@@ -192,6 +215,10 @@ class AgencySimulator:
     def url(self) -> str:
         host = self.server.server_address[0]
         return f"http://{host}:{self.port}"
+
+    @property
+    def stopping(self) -> threading.Event:
+        return self._stopping
 
     def switches(self) -> Switches:
         with self._switch_lock:
@@ -226,6 +253,8 @@ class AgencySimulator:
         self.server.server_close()
         if self._thread:
             self._thread.join()
+        if self.callbacks:
+            self.callbacks.join(timeout=self.config.callback_timeout + 1)
 
     def __enter__(self):
         return self.start()
@@ -274,9 +303,10 @@ class AgencySimulator:
                 "invalid",
             )
 
-        record, is_new = self.store.add(code, key, payload)
+        number = headers.get("X-Application-Number", "").strip()
+        record, is_new = self.store.add(code, key, payload, application_number=number)
         if is_new:
-            for listener in self.config.on_received:
+            for listener in self._listeners:
                 listener(record)
             return 201, record.response_body(), f"stored {record.reference}"
         return 201, record.response_body(), f"replay {record.reference}"
@@ -296,6 +326,201 @@ class AgencySimulator:
             if hmac.compare_digest(signing.signature(secret, body, timestamp), signature):
                 return None
         return "The signature does not match."
+
+
+@dataclass(frozen=True)
+class CallbackStep:
+    """One status the simulated agency reports, ``delay`` seconds after it stored the payload."""
+
+    delay: float
+    status: str
+    message: str = ""
+    document_url: str = ""
+
+
+CALLBACK_STATUSES = ("accepted", "in_progress", "info_needed", "approved", "refused", "completed")
+
+# What the simulated agency says when a status needs words (the citizen reads them).
+DEFAULT_MESSAGES = {
+    "info_needed": "Приложите, пожалуйста, справку о регистрации ребёнка по месту жительства.",
+    "refused": (
+        "Отказано: адрес регистрации ребёнка не относится к территории, закреплённой "
+        "за выбранной организацией."
+    ),
+}
+
+DEFAULT_PLAN = (
+    CallbackStep(2.0, "accepted"),
+    CallbackStep(5.0, "in_progress"),
+    CallbackStep(10.0, "approved"),
+)
+
+
+def callback_plan(statuses: str = "", delays: str = "") -> list[CallbackStep]:
+    """A plan from comma lists: ``"accepted,in_progress,approved"`` and ``"2,5,10"``.
+
+    A status may carry its message after a colon (``info_needed:Приложите справку``); refused
+    and info_needed get a realistic default. ``completed`` links ``/documents/<reference>``
+    on the simulator itself (filled in when the callback is sent). Delays count from receipt;
+    missing ones continue the last step's spacing.
+    """
+    names = [part.strip() for part in (statuses or "accepted,in_progress,approved").split(",")]
+    names = [name for name in names if name]
+    try:
+        offsets = [float(part) for part in (delays or "2,5,10").split(",") if part.strip()]
+    except ValueError as error:
+        raise ValueError(f"Callback delays must be numbers of seconds: {error}.") from None
+    if any(offset < 0 for offset in offsets):
+        raise ValueError("Callback delays cannot be negative.")
+    plan = []
+    for index, name in enumerate(names):
+        status, _sep, message = name.partition(":")
+        status = status.strip()
+        if status not in CALLBACK_STATUSES:
+            raise ValueError(
+                f"Unknown callback status {status!r}. Known: {', '.join(CALLBACK_STATUSES)}."
+            )
+        if index < len(offsets):
+            delay = offsets[index]
+        else:
+            step = offsets[-1] - offsets[-2] if len(offsets) > 1 else (offsets[-1] or 1.0)
+            delay = (plan[-1].delay if plan else 0.0) + step
+        plan.append(
+            CallbackStep(delay, status, message.strip() or DEFAULT_MESSAGES.get(status, ""))
+        )
+    return plan
+
+
+def reachable_base(base: str) -> str:
+    """The callback base without its trailing slash; a wildcard listen address (the site
+    started on 0.0.0.0) becomes loopback, which the site both listens on and allows as a host."""
+    base = base.strip().rstrip("/")
+    for wildcard in ("://0.0.0.0", "://[::]"):
+        base = base.replace(wildcard, "://127.0.0.1", 1)
+    return base
+
+
+@dataclass
+class CallbackResult:
+    """How one callback ended: the HTTP status (None: never answered) and the attempts used."""
+
+    application_number: str
+    event_id: str
+    status: str
+    http_status: int | None
+    attempts: int
+    answer: str = ""
+
+
+class StatusCallbacks:
+    """Posts the plan's status callbacks for each newly stored application, each on a thread."""
+
+    def __init__(self, simulator: "AgencySimulator"):
+        self.simulator = simulator
+        self.config = simulator.config
+        self.base = reachable_base(self.config.callback_base)
+        self._lock = threading.Lock()
+        self.scheduled: list[str] = []
+        self.results: list[CallbackResult] = []
+        self._threads: list[threading.Thread] = []
+
+    def schedule(self, record: ReceivedApplication) -> None:
+        if not record.application_number:
+            self.simulator.log(
+                f"{record.reference}: no X-Application-Number header, no status callbacks"
+            )
+            return
+        integration = self.simulator.integrations[record.integration]
+        thread = threading.Thread(
+            target=self._run,
+            args=(record, integration.secrets[0]),
+            name=f"callbacks-{record.reference}",
+            daemon=True,
+        )
+        with self._lock:
+            self.scheduled.append(record.application_number)
+            self._threads.append(thread)
+        thread.start()
+
+    def _run(self, record: ReceivedApplication, secret: str) -> None:
+        started = time.monotonic()
+        for index, step in enumerate(self.config.callback_plan, start=1):
+            wait = step.delay - (time.monotonic() - started)
+            if wait > 0 and self.simulator.stopping.wait(wait):
+                return
+            if self.simulator.stopping.is_set():
+                return
+            result = self.send(record, index, step, secret)
+            with self._lock:
+                self.results.append(result)
+
+    def body(self, record: ReceivedApplication, index: int, step: CallbackStep) -> dict:
+        document_url = step.document_url
+        if step.status == "completed" and not document_url:
+            document_url = f"{self.simulator.url}/documents/{record.reference}"
+        return {
+            "event_id": f"{record.reference}-{index}-{step.status}",
+            "status": step.status,
+            "message": step.message,
+            "document_url": document_url,
+        }
+
+    def send(
+        self, record: ReceivedApplication, index: int, step: CallbackStep, secret: str
+    ) -> CallbackResult:
+        body_data = self.body(record, index, step)
+        body = json.dumps(body_data, ensure_ascii=False).encode()
+        url = f"{self.base}/api/v1/applications/{record.application_number}/status"
+        attempts = max(1, self.config.callback_attempts)
+        http_status, answer = None, ""
+        for attempt in range(1, attempts + 1):
+            timestamp = str(int(time.time()))
+            request = urllib.request.Request(  # noqa: S310 - the configured callback base
+                url,
+                data=body,
+                method="POST",
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "X-Timestamp": timestamp,
+                    "X-Signature": signing.signature(secret, body, timestamp),
+                },
+            )
+            try:
+                with urllib.request.urlopen(  # noqa: S310
+                    request, timeout=self.config.callback_timeout
+                ) as response:
+                    http_status, answer = (
+                        response.status,
+                        response.read(2000).decode(errors="replace"),
+                    )
+            except urllib.error.HTTPError as error:
+                http_status, answer = error.code, error.read(2000).decode(errors="replace")
+            except (OSError, urllib.error.URLError) as error:
+                http_status, answer = None, str(error)
+            retry = http_status is None or http_status >= 500
+            self.simulator.log(
+                f"callback {record.application_number} {step.status} "
+                f"(attempt {attempt}/{attempts}): {http_status or 'no answer'} {answer[:200]}"
+            )
+            if not retry or attempt == attempts:
+                break
+            pause = self.config.callback_retry_seconds * 2 ** (attempt - 1)
+            if self.simulator.stopping.wait(pause):
+                break
+        return CallbackResult(
+            record.application_number,
+            body_data["event_id"],
+            step.status,
+            http_status,
+            attempt,
+            answer,
+        )
+
+    def join(self, timeout: float | None = None) -> None:
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout)
 
 
 def _json_pointer(path) -> str:
@@ -325,7 +550,33 @@ class _SimulatorHandler(BaseHTTPRequestHandler):
             records = [asdict(record) for record in self.simulator.store.all()]
             self._answer(200, {"received": records}, f"{len(records)} records")
             return
+        if self.path.startswith("/documents/"):
+            self._document(self.path.split("?")[0].removeprefix("/documents/").strip("/"))
+            return
         self._answer(404, {"error": "Not found."}, "not-found")
+
+    def _document(self, reference: str):
+        """The simulated result document a ``completed`` callback links to (plain text)."""
+        record = next(
+            (r for r in self.simulator.store.all() if r.reference == reference and reference),
+            None,
+        )
+        if record is None:
+            self._answer(404, {"error": "No such document."}, "no-document")
+            return
+        text = (
+            f"Результат предоставления услуги\n"
+            f"Заявление № {record.application_number or '—'}\n"
+            f"Регистрационный номер в ведомстве: {record.reference}\n"
+            f"Дата поступления: {record.received_at}\n"
+            "Решение: услуга предоставлена.\n"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(text)))
+        self.end_headers()
+        self.wfile.write(text)
+        self._log(f"200 OK: document {reference}")
 
     def do_POST(self):
         body = self._read_body()

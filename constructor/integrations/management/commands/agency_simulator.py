@@ -11,6 +11,7 @@ from constructor.integrations.simulator import (
     SimulatedIntegration,
     SimulatorConfig,
     Switches,
+    callback_plan,
 )
 
 
@@ -39,7 +40,8 @@ class Command(BaseCommand):
         "Run a stand-in agency system on loopback: POST /<integration code>/ verifies the HMAC "
         "signature, validates the payload against the integration's schema, de-duplicates by "
         "Idempotency-Key and stores it. Change switches at run time with POST /_control; "
-        "GET /_received lists what was stored."
+        "GET /_received lists what was stored. With --callback-base it then reports statuses "
+        "back to the site, signed, like a real agency."
     )
 
     def add_arguments(self, parser):
@@ -66,10 +68,39 @@ class Command(BaseCommand):
             type=Path,
             help="A JSON-lines file to append received payloads to and reload on start.",
         )
+        parser.add_argument(
+            "--callback-base",
+            default="",
+            help=(
+                "The site to send status callbacks to, e.g. http://127.0.0.1:8000. "
+                "Without it the simulator never calls back."
+            ),
+        )
+        parser.add_argument(
+            "--callback-delays",
+            default="2,5,10",
+            help="Seconds after receipt for each callback, comma separated (default 2,5,10).",
+        )
+        parser.add_argument(
+            "--callback-statuses",
+            default="accepted,in_progress,approved",
+            help=(
+                "The statuses to report in order (default accepted,in_progress,approved). "
+                "Also info_needed, refused (each may carry a message after a colon: "
+                "'refused:Причина отказа') and completed (links a result document)."
+            ),
+        )
 
     def handle(self, *args, **options):
         if options["delay_ms"] < 0:
             raise CommandError("--delay-ms cannot be negative.")
+        try:
+            plan = callback_plan(options["callback_statuses"], options["callback_delays"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        callback_base = options["callback_base"].strip()
+        if callback_base and not callback_base.startswith(("http://", "https://")):
+            raise CommandError("--callback-base must be an http:// or https:// address.")
         try:
             integrations = integrations_from_database(warn=self._warn)
         except DatabaseError as error:
@@ -89,6 +120,8 @@ class Command(BaseCommand):
             hang_seconds=options["hang_seconds"],
             store_path=options["store"],
             log=self._log,
+            callback_base=callback_base,
+            callback_plan=plan,
         )
         try:
             simulator = AgencySimulator(config, host=options["host"], port=options["port"])
@@ -99,6 +132,11 @@ class Command(BaseCommand):
             ) from error
         codes = ", ".join(sorted(simulator.integrations)) or "none"
         self._log(f"Agency simulator on {simulator.url} for: {codes}")
+        if callback_base:
+            steps = ", ".join(f"{step.status} after {step.delay:g} s" for step in plan)
+            self._log(f"Status callbacks to {simulator.callbacks.base}: {steps}")
+        else:
+            self._log("No status callbacks (no --callback-base).")
         self._log(f"Switches: {simulator.switches()}. Stop with Ctrl+C.")
         try:
             simulator.serve_forever()
