@@ -7,6 +7,10 @@ keywords run the same field validators as the step forms.
 
 ``submit_draft`` locks the draft row first, so a double click, a resent POST or two tabs
 submitting at once all end with the one application the first of them created.
+
+When the live service page names an active integration, the application's ``Delivery`` and
+the task that sends it are stored in the same transaction (constructor/integrations/
+delivery.py): committed together or not at all, and the agency is never called from here.
 """
 
 from django.core.exceptions import ValidationError
@@ -18,6 +22,7 @@ from constructor.applications.models import Application, ApplicationDraft
 from constructor.applications.numbers import allocate_number
 from constructor.applications.progress import summarise
 from constructor.formbuilder.validation import validate_answers
+from constructor.integrations.delivery import create_delivery
 from constructor.review.pilot import is_pilot_page
 
 
@@ -31,7 +36,10 @@ class IncompleteDraft(ValidationError):
 
 
 def store_application(draft, answers, region, now=None):
-    """Insert the numbered, encrypted application for ``draft`` (inside a transaction)."""
+    """Insert the numbered, encrypted application for ``draft`` and its delivery, if any.
+
+    Call inside a transaction: the delivery's task row must commit with the application.
+    """
     now = now or timezone.now()
     application = Application(
         number=allocate_number(region, timezone.localdate(now).year),
@@ -45,6 +53,7 @@ def store_application(draft, answers, region, now=None):
     application.save()
     draft.application = application
     draft.save(update_fields=["application", "updated_at"])
+    create_delivery(application, draft.page_id)
     return application
 
 

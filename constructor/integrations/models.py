@@ -1,6 +1,7 @@
 """Agencies and their integrations: where an application's payload goes and how it is signed."""
 
 import hmac
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -72,3 +73,83 @@ class Integration(models.Model):
             hmac.compare_digest(signing.signature(s, body, timestamp), signature) for s in secrets
         ]
         return any(matches)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """Sending one application to its agency: once, retried until it lands or is refused.
+
+    ``rules`` is the page's mapping as it was live at submission, so editing the mapping later
+    never changes what an already submitted application sends. ``idempotency_key`` is the same
+    on every attempt: the agency stores the application once however often it is retried.
+    """
+
+    application = models.OneToOneField(
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="delivery",
+        verbose_name=_("application"),
+    )
+    integration = models.ForeignKey(
+        Integration,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("integration"),
+    )
+    rules = models.JSONField(_("mapping rules"), default=list)
+    idempotency_key = models.UUIDField(
+        _("idempotency key"), default=uuid.uuid4, unique=True, editable=False
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self):
+        return f"{self.application} → {self.integration}"
+
+
+class AttemptOutcome(models.TextChoices):
+    DELIVERED = "delivered", _("Delivered")
+    RETRY = "retry", _("Will be retried")
+    FAILED = "failed", _("Failed")
+
+
+class DeliveryAttempt(models.Model):
+    """One try at sending a delivery: when, what the agency answered, how long it took."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("delivery")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(_("latency, ms"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=AttemptOutcome.choices)
+
+    class Meta:
+        ordering = ["delivery", "started_at", "pk"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+
+    def __str__(self):
+        return f"{self.delivery_id} {self.started_at:%Y-%m-%d %H:%M:%S} {self.outcome}"

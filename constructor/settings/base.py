@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Keep connections open between requests and tasks: closing the last connection to a WAL
+    # database checkpoints it, which made every delivery task pay for a flush to disk.
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -166,6 +169,18 @@ CACHES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Delivering applications to agencies (constructor/integrations/delivery.py): retries back off
+# exponentially with full jitter from the base up to the cap; after the last attempt the
+# delivery is failed and waits for an official's "Retry". The worker's sweep re-enqueues
+# deliveries whose task was lost (a killed worker) every DELIVERY_SWEEP_SECONDS.
+DELIVERY_TASK_BACKEND = os.environ.get("DELIVERY_TASK_BACKEND", "default")
+DELIVERY_RETRY_BASE_SECONDS = float(os.environ.get("DELIVERY_RETRY_BASE_SECONDS", "5"))
+DELIVERY_RETRY_MAX_SECONDS = float(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "600"))
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "12"))
+DELIVERY_SWEEP_SECONDS = float(os.environ.get("DELIVERY_SWEEP_SECONDS", "60"))
+# An attempt holds its delivery for the integration's timeout plus this margin.
+DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "30"))
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -19,4 +19,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Deliveries POST to an agency: never inside the submitting transaction. Tests that need a
+    # delivery run the database worker loop themselves (tests/integrations/test_delivery.py).
+    "delivery": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+DELIVERY_TASK_BACKEND = "delivery"

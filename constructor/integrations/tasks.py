@@ -1,0 +1,50 @@
+"""Background tasks of the integration layer, run by ``manage.py db_worker``.
+
+``deliver`` makes one attempt at one delivery (see delivery.py); retries are new ``deliver``
+tasks with ``run_after``. ``sweep`` re-enqueues deliveries whose task was lost with a killed
+worker and schedules itself again every ``DELIVERY_SWEEP_SECONDS``; ``manage.py
+requeue_undelivered`` makes sure one is scheduled.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def deliver(delivery_id):
+    from constructor.integrations.delivery import attempt
+
+    return attempt(delivery_id)
+
+
+@task()
+def sweep():
+    from constructor.integrations.delivery import requeue_undelivered
+
+    requeued = requeue_undelivered()
+    schedule_sweep()
+    return {"requeued": len(requeued)}
+
+
+def sweep_scheduled():
+    """True when a sweep task is queued (a running one is about to schedule the next)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=sweep.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def schedule_sweep():
+    """Queue the next sweep unless one is already queued; returns True when it queued one."""
+    if sweep_scheduled():
+        return False
+    seconds = getattr(settings, "DELIVERY_SWEEP_SECONDS", 60)
+    run_after = timezone.now() + timedelta(seconds=seconds)
+    backend = getattr(settings, "DELIVERY_TASK_BACKEND", "default")
+    sweep.using(backend=backend, run_after=run_after).enqueue()
+    return True
