@@ -37,6 +37,7 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.fill("#id_applicant-applicant_name_patronymic", "Ивановна")
     page.fill("#id_applicant-applicant_snils", "112-233-445 96")
     page.fill("#id_applicant-applicant_phone", "8 (910) 555-12-34")
+    page.fill("#id_applicant-applicant_email", "petrova@example.ru")
     page.locator(CONTINUE).click()
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
@@ -52,24 +53,29 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.fill("#id_child-child_name_surname", "Петров")
     page.fill("#id_child-child_name_given_name", "Иван")
     page.fill("#id_child-child_birth_date", "2022-03-01")
-    page.fill("#id_child-birth_certificate", "II-НК 123456")
+    page.fill("#id_child-child_snils", "156-789-012 11")
+    page.fill("#id_child-birth_certificate_series", "II-НК")
+    page.fill("#id_child-birth_certificate_number", "123456")
+    page.fill("#id_child-birth_certificate_date", "2022-03-10")
     page.check("#id_child-has_siblings_0")
     assert_accessible(page)
     continue_to(page, "siblings")
 
     # Step 3: the repeatable group, shown because of the answer above.
     assert progress_numbers(page) == ["3", "5"]
-    page.fill("#id_siblings-siblings-0-sibling_name", "Анна Петрова")
+    page.fill("#id_siblings-siblings-0-sibling_name_surname", "Петрова")
+    page.fill("#id_siblings-siblings-0-sibling_name_given_name", "Анна")
     page.fill("#id_siblings-siblings-0-sibling_birth_date", "2019-07-15")
     assert_accessible(page)
 
     # Back keeps the answers; change one and come forward again.
     page.locator("a.back-link").click()
     expect(page).to_have_url(re.compile(r"/step/child/$"))
-    expect(page.locator("#id_child-birth_certificate")).to_have_value("II-НК 123456")
-    page.fill("#id_child-birth_certificate", "II-НК 654321")
+    expect(page.locator("#id_child-birth_certificate_number")).to_have_value("123456")
+    page.fill("#id_child-birth_certificate_number", "654321")
     continue_to(page, "siblings")
-    page.fill("#id_siblings-siblings-0-sibling_name", "Анна Петрова")
+    page.fill("#id_siblings-siblings-0-sibling_name_surname", "Петрова")
+    page.fill("#id_siblings-siblings-0-sibling_name_given_name", "Анна")
     page.fill("#id_siblings-siblings-0-sibling_birth_date", "2019-07-15")
     continue_to(page, "kindergarten")
 
@@ -78,6 +84,7 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.check("#id_kindergarten-kindergartens_1")
     next_year = datetime.date.today().replace(month=9, day=1) + datetime.timedelta(days=366)
     page.fill("#id_kindergarten-desired_date", next_year.isoformat())
+    page.check("#id_kindergarten-full_day_0")
     # The benefit document is asked for only when the citizen has a benefit, live.
     benefit_document = page.locator("#id_kindergarten-benefit_document")
     expect(benefit_document).to_be_hidden()
@@ -96,8 +103,8 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     expect(page).to_have_url(re.compile(r"/check/$"))
     main = page.locator("main")
     expect(main).to_contain_text("Петрова Мария Ивановна")
-    expect(main).to_contain_text("II-НК 654321")
-    expect(main).to_contain_text("Анна Петрова")
+    expect(main).to_contain_text("654321")
+    expect(main).to_contain_text("Петрова Анна")
     expect(main).to_contain_text("Детский сад № 42 «Радуга»")
     assert_accessible(page)
 
