@@ -119,6 +119,8 @@ def detail(request, number):
             "files": application_files(application, answers),
             "access_log": application.access_log.select_related("user")[:20],
             "events": application.events.all(),
+            # RelatedObjectDoesNotExist is an AttributeError: no integration, no delivery.
+            "delivery": getattr(application, "delivery", None),
         },
     )
 

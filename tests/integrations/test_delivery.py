@@ -591,3 +591,13 @@ def test_application_count_matches(submit):
     submit()
     submit()
     assert Application.objects.count() == Delivery.objects.count() == 2
+
+
+def test_the_application_page_links_to_its_delivery(client, editor, failed_application):
+    delivery = delivery_of(failed_application)
+    client.force_login(editor)
+    page = client.get(
+        reverse("applications_admin_detail", args=[failed_application.number])
+    ).content.decode()
+    assert reverse("deliveries_admin_detail", args=[delivery.pk]) in page
+    assert "Не доставлено" in page
