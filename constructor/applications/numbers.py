@@ -1,12 +1,13 @@
 """Human-readable application numbers: ``<subject code>-<year>-<sequence>``, e.g. 40-2026-000123.
 
-The sequence lives in one counter row per region and year. Taking it under
-``select_for_update`` inside the submission's transaction serialises concurrent submitters on
-PostgreSQL (row lock) and on SQLite (the transaction's write lock), so two applications never
-get the same number, and a rolled-back submission gives its number back.
+The sequence lives in one counter row per region and year, taken with one statement: an
+``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` that creates the year's row or increments
+it. Inside the submission's transaction it holds the row lock on PostgreSQL (the transaction's
+write lock on SQLite, 3.35 or later for RETURNING) until commit, so two applications never get
+the same number, and a rolled-back submission gives its number back.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from constructor.applications.models import ApplicationNumberCounter
 
@@ -14,14 +15,20 @@ from constructor.applications.models import ApplicationNumberCounter
 def allocate_number(region, year):
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("allocate_number must run inside the submission's transaction")
-    counters = ApplicationNumberCounter.objects.select_for_update()
-    try:
-        counter = counters.get(region=region, year=year)
-    except ApplicationNumberCounter.DoesNotExist:
-        # The year's first application: two may race to create the row; the loser of the
-        # unique constraint reads the winner's row, then waits for its lock like everyone.
-        ApplicationNumberCounter.objects.get_or_create(region=region, year=year)
-        counter = counters.get(region=region, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{region.code}-{year}-{counter.last:06d}"
+    meta = ApplicationNumberCounter._meta
+    table = connection.ops.quote_name(meta.db_table)
+    region_column = connection.ops.quote_name(meta.get_field("region").column)
+    year_column = connection.ops.quote_name(meta.get_field("year").column)
+    last = connection.ops.quote_name(meta.get_field("last").column)
+    # Only quoted names from the model's meta go into the text; the values are parameters.
+    upsert = " ".join(
+        [
+            f"INSERT INTO {table} ({region_column}, {year_column}, {last}) VALUES (%s, %s, 1)",  # noqa: S608
+            f"ON CONFLICT ({region_column}, {year_column})",
+            f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(upsert, [region.pk, year])
+        (sequence,) = cursor.fetchone()
+    return f"{region.code}-{year}-{sequence:06d}"

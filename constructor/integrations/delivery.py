@@ -92,18 +92,23 @@ def mapping_snapshot(page_id):
     return rules_from_stream(list(page.payload_mapping.raw_data))
 
 
-def create_delivery(application, page_id):
+def create_delivery(application, page_id, integration_id=None):
     """Inside the submitting transaction: the delivery and its task, or None (no integration).
 
     The page row holds the live version (drafts live in revisions), so its integration and
-    mapping are what the citizen applied through.
+    mapping are what the citizen applied through. A caller that has already read the page's
+    active integration passes its id and saves the query.
     """
-    integration = live_integration(page_id)
-    if integration is None:
-        return None
+    if integration_id is None:
+        integration = live_integration(page_id)
+        if integration is None:
+            return None
+        integration_id = integration.pk
+    elif not Integration.objects.filter(pk=integration_id, is_active=True).exists():
+        return None  # switched off: applications stay with the officials
     delivery = Delivery.objects.create(
         application=application,
-        integration=integration,
+        integration_id=integration_id,
         rules=mapping_snapshot(page_id),
         next_attempt_at=timezone.now(),
     )
