@@ -2,7 +2,7 @@
 
 The request is signed like our deliveries: ``X-Timestamp`` (whole Unix seconds, at most 300 s
 away from our clock) and ``X-Signature``, the hex HMAC-SHA256 of ``"<timestamp>." + body`` with
-the secret of the application's integration (its Delivery's, else its service page's).
+the secret of the integration the application was delivered to (its ``Delivery``'s).
 
 Unknown numbers and authentication: answering 404 to anybody would let a stranger probe which
 application numbers exist, and numbers are sequential. So a number is only confirmed or denied
@@ -37,14 +37,17 @@ MAX_MESSAGE_LENGTH = 4000
 
 
 def application_integration(application):
-    """The integration that speaks for this application: its delivery's, else its page's."""
+    """The integration that speaks for this application: the one its delivery went to.
+
+    Not the page's current integration: an application kept with the officials (no active
+    integration when it was sent), or sent before the page changed agency, was never given
+    to that agency, which must not move its status.
+    """
     try:
         delivery = application.delivery
     except (AttributeError, ObjectDoesNotExist):
-        delivery = None
-    if delivery is not None:
-        return delivery.integration
-    return getattr(application.page, "integration", None)
+        return None
+    return delivery.integration
 
 
 def _all_integrations():

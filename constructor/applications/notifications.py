@@ -54,8 +54,13 @@ def notify_status_change(event_id):
         subject, body = compose(event)
     try:
         send_mail(subject, body, None, [address])
-    except Exception:  # a mail server outage must not break the agency's callback
-        logger.exception("Could not e-mail the citizen about application %s", application.number)
+    except Exception as error:  # a mail server outage must not break the agency's callback
+        # The type only: smtplib's refusals carry the citizen's address in their text.
+        logger.error(
+            "Could not e-mail the citizen about application %s (%s)",
+            application.number,
+            type(error).__name__,
+        )
         return False
     return True
 

@@ -25,6 +25,7 @@ import json
 import logging
 import random
 import time
+import traceback
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -247,7 +248,8 @@ def system_context(application):
 
 def build_body(delivery):
     """The JSON body for a delivery, or a failed Outcome saying why there is none."""
-    from constructor.integrations.mapping import build_payload, payload_errors
+    from constructor.integrations.mapping import build_payload
+    from constructor.integrations.transforms import TransformError
 
     application = delivery.application
     try:
@@ -259,21 +261,47 @@ def build_body(delivery):
             system_context(application),
         )
     except Exception as error:  # a broken snapshot must fail the delivery, not the worker
-        logger.exception("Delivery %s: the payload could not be built", delivery.pk)
+        # An exception's text may quote an answer: only a TransformError's (its transform and
+        # reason) is kept; the log gets the type and the frames, never the message.
+        reason = str(error) if isinstance(error, TransformError) else type(error).__name__
+        logger.error(
+            "Delivery %s: the payload could not be built (%s)\n%s",
+            delivery.pk,
+            reason,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
         return Outcome(
             AttemptOutcome.FAILED,
             error=_("The payload could not be built from the answers: %(error)s")
-            % {"error": error},
+            % {"error": reason},
         )
-    errors = payload_errors(delivery.integration.payload_schema, payload)
+    errors = schema_violations(delivery.integration.payload_schema, payload)
     if errors:
-        listed = "; ".join(f"{pointer or '/'}: {message}" for pointer, message in errors)
+        listed = "; ".join(errors)
         return Outcome(
             AttemptOutcome.FAILED,
             error=_("The payload does not match the agency's schema, nothing was sent: %(errors)s")
             % {"errors": listed},
         )
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def schema_violations(payload_schema, payload):
+    """Where and which rule of the agency's schema the payload breaks, without its values.
+
+    jsonschema's own messages quote the offending value (a passport number, a name): these
+    texts are kept on the delivery and shown to officials outside the audited answers view.
+    """
+    from constructor.integrations.mapping import make_pointer, payload_validator
+
+    found = set()
+    for error in payload_validator(payload_schema).iter_errors(payload):
+        path = [str(part) for part in error.absolute_path]
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [key for key in error.validator_value if key not in error.instance]
+            path += missing[:1]
+        found.add(f"{make_pointer(path) or '/'}: {error.validator}")
+    return sorted(found)
 
 
 def request_headers(delivery, body):
@@ -311,7 +339,15 @@ def agency_message(status, raw):
     }
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is the agency's answer, not an instruction: following it would re-send the
+    signed headers elsewhere and turn the POST into a body-less GET whose 200 looks delivered."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # -> HTTPError with the 3xx status: failed with the agency's message
+
+
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects)
 
 
 def post(delivery, body):
@@ -370,9 +406,10 @@ def post(delivery, body):
 def finish(delivery, started_at, outcome):
     """Record the attempt and move the delivery on, in one transaction.
 
-    The update is conditional on the lease this attempt holds (same ``attempts``): if the
-    lease ran out and another attempt took the delivery over, that one decides; this attempt
-    is still on record.
+    The update is conditional on the lease this attempt holds (same ``attempts`` and the very
+    ``lease_until`` it set: an official's Retry restarts ``attempts``, so the count alone could
+    match a newer attempt): if the lease ran out and another attempt took the delivery over,
+    or the sweep released it, that one decides; this attempt is still on record.
     """
     now = timezone.now()
     kind = outcome.kind
@@ -406,7 +443,10 @@ def finish(delivery, started_at, outcome):
             outcome=kind,
         )
         updated = Delivery.objects.filter(
-            pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
+            pk=delivery.pk,
+            status=DeliveryStatus.PENDING,
+            attempts=delivery.attempts,
+            lease_until=delivery.lease_until,
         ).update(**changes)
         if not updated:
             return f"late-{kind}"

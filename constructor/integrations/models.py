@@ -67,10 +67,12 @@ class Integration(models.Model):
         """True when ``signature`` matches the current or (while rotating) the previous secret."""
         if not signature:
             return False
-        signature = signing.as_bytes(signature).decode(errors="replace").strip().lower()
+        # Bytes, not str: compare_digest refuses non-ASCII text (a forged header is a 401).
+        signature = signing.as_bytes(signature).strip().lower()
         secrets = [s for s in (self.hmac_secret, self.previous_hmac_secret) if s]
         matches = [
-            hmac.compare_digest(signing.signature(s, body, timestamp), signature) for s in secrets
+            hmac.compare_digest(signing.signature(s, body, timestamp).encode(), signature)
+            for s in secrets
         ]
         return any(matches)
 

@@ -24,8 +24,10 @@ def deliver(delivery_id):
 def sweep():
     from constructor.integrations.delivery import requeue_undelivered
 
-    requeued = requeue_undelivered()
-    schedule_sweep()
+    try:
+        requeued = requeue_undelivered()
+    finally:
+        schedule_sweep()  # even after an error: a sweep that stops rescheduling is gone for good
     return {"requeued": len(requeued)}
 
 

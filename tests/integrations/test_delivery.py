@@ -5,6 +5,7 @@ sent inside the submitting transaction; ``run_tasks`` below is the worker loop, 
 test's own thread so it shares the test database.
 """
 
+import json
 import socket
 import uuid
 from datetime import timedelta
@@ -601,3 +602,114 @@ def test_the_application_page_links_to_its_delivery(client, editor, failed_appli
     ).content.decode()
     assert reverse("deliveries_admin_detail", args=[delivery.pk]) in page
     assert "Не доставлено" in page
+
+
+# Review fixes ----------------------------------------------------------------------------
+
+
+class _RedirectingEndpoint:
+    """A misconfigured endpoint (or a proxy in front of it): POST answers 302, GET answers 200.
+
+    Not the agency: a stand-in for whatever sits at a wrong URL. Following the redirect would
+    turn the POST into a GET without the body and count its 200 as a delivery.
+    """
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.gets = []
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(302)
+                self.send_header("Location", "/landing")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self):
+                endpoint.gets.append(dict(self.headers))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirect_is_never_followed_nor_counted_as_delivered(submit, integration):
+    with _RedirectingEndpoint() as endpoint:
+        integration.endpoint_url = f"{endpoint.url}/{CODE}/"
+        integration.save()
+        application = submit()
+        run_tasks()
+    delivery = delivery_of(application)
+    assert endpoint.gets == []  # the signed headers went nowhere else
+    assert delivery.status == "failed"
+    assert delivery.attempt_log.get().http_status == 302
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_a_payload_refused_by_our_schema_keeps_no_answer_in_the_error(
+    submit, simulator, integration, caplog
+):
+    # Answers reach the officials' deliveries screen and the logs only through the audited
+    # application view: the error names the place and the rule, never the citizen's value.
+    schema = json.loads(json.dumps(PAYLOAD_SCHEMA))
+    schema["properties"]["applicant"]["properties"]["snils"]["pattern"] = "^0$"
+    schema["properties"]["applicant"]["properties"]["last_name"]["maxLength"] = 2
+    integration.payload_schema = schema
+    integration.save()
+    application = submit()
+    run_tasks()
+    delivery = delivery_of(application)
+    assert delivery.status == "failed"
+    attempt = delivery.attempt_log.get()
+    for text in (delivery.last_error, attempt.error, caplog.text):
+        assert "11223344595" not in text
+        assert "Иванова" not in text
+    assert "/applicant/snils" in delivery.last_error
+    assert "/applicant/last_name" in delivery.last_error
+    assert simulator.store.all() == []
+
+
+def test_a_stale_attempt_cannot_decide_a_retried_delivery(submit):
+    """An attempt whose lease ran out finishes after an official's Retry restarted the count:
+    the same ``attempts`` number no longer makes it the owner; the live attempt decides."""
+    from constructor.integrations.delivery import Outcome, claim, finish, load, retry_failed
+    from constructor.integrations.models import AttemptOutcome
+
+    application = submit()
+    pk = delivery_of(application).pk
+    long_ago = timezone.now() - timedelta(hours=1)
+    stale = load(pk)
+    assert claim(stale, timezone.now()) is None  # attempt 1 ...
+    stale.lease_until = long_ago  # ... hangs on until its lease has run out
+    Delivery.objects.filter(pk=pk).update(lease_until=long_ago)
+    taken_over = load(pk)
+    assert claim(taken_over, timezone.now()) is None  # attempt 2
+    finish(taken_over, timezone.now(), Outcome(AttemptOutcome.FAILED, 422, "refused"))
+    assert retry_failed(delivery_of(application))  # attempts back to 0
+    live = load(pk)
+    assert claim(live, timezone.now()) is None  # attempt 1 again, a live lease
+    refused = Outcome(AttemptOutcome.FAILED, 422, "stale refusal")
+    assert finish(stale, long_ago, refused) == "late-failed"
+    assert delivery_of(application).status == "pending"
+    assert finish(live, timezone.now(), Outcome(AttemptOutcome.DELIVERED, 201)) == "delivered"
+    assert delivery_of(application).status == "delivered"
