@@ -258,10 +258,16 @@ class ApplicationEvent(models.Model):
         )
 
     def actor_label(self):
-        """The actor in words: "agency:<integration code>" names the agency's integration."""
+        """The actor in words: "agency:<integration code>" names the agency, then the system."""
         kind, _sep, detail = self.actor.partition(":")
         try:
             label = self.Actor(kind).label
         except ValueError:
             return self.actor
+        if kind == self.Actor.AGENCY and detail:
+            from constructor.integrations.models import Integration
+
+            integration = Integration.objects.select_related("agency").filter(code=detail).first()
+            if integration is not None:
+                return f"{integration.agency} — {integration.name}"
         return f"{label} ({detail})" if detail else str(label)

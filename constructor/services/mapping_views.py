@@ -86,6 +86,20 @@ class MappingReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_page_subtitle(self):
         return self.page.get_admin_display_title()
 
+    def get_header_title(self):
+        return f"{self.page_title}: {self.get_page_subtitle()}"
+
+    def get_breadcrumbs_items(self):
+        # Home › the service page (back to its editor) › this check; Wagtail's default shows
+        # only "Home", so the official could not tell which page the report is about.
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+                "label": self.page.get_admin_display_title(),
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         latest = self.page.get_latest_revision_as_object()

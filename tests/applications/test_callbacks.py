@@ -360,12 +360,87 @@ def test_the_status_link_is_404_on_another_regions_site(application, other_regio
 # Officials --------------------------------------------------------------------------------
 
 
-def test_officials_see_the_history_with_actors(client, editor, application):
+def test_officials_see_the_history_with_actors(client, editor, application, integration):
     with_history(application)
     client.force_login(editor)
     page = client.get(reverse("applications_admin_detail", args=[application.number]))
     html = page.content.decode()
     assert "История статусов" in html
     assert "Система" in html
-    assert "Ведомство (kaluga-kindergarten)" in html
+    # The agency by name, then its system: officials never see internal codes.
+    assert f"{integration.agency} — {integration.name}" in html
+    assert "kaluga-kindergarten)" not in html.replace(integration.name, "")
     assert REASON in html
+
+
+def test_a_non_ascii_signature_is_401_not_a_crash(client, application, caplog):
+    body = json.dumps(event("accepted")).encode()
+    headers = {"HTTP_X_TIMESTAMP": str(int(time.time())), "HTTP_X_SIGNATURE": "é" * 64}
+    response = post_status(client, application.number, body, headers=headers)
+    assert response.status_code == 401
+    assert current(application) == "submitted"
+
+
+def test_an_application_never_delivered_takes_no_callbacks_from_the_pages_agency(
+    client, make_application, integration
+):
+    # Submitted while the integration was switched off: kept with the officials, never sent.
+    integration.is_active = False
+    integration.save()
+    application = make_application()
+    integration.is_active = True
+    integration.save()
+    assert post_status(client, application.number, event("accepted")).status_code == 404
+    assert current(application) == "submitted"
+
+
+class _RefusingSmtp:
+    """A mail server that refuses every recipient, as a real one does for a dead mailbox."""
+
+    def __init__(self):
+        import socketserver
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                self.wfile.write(b"220 mx.example.ru ESMTP\r\n")
+                for line in self.rfile:
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        self.wfile.write(b"250 mx.example.ru\r\n")
+                    elif verb == b"RCPT":
+                        self.wfile.write(b"550 5.1.1 No such mailbox\r\n")
+                    elif verb == b"QUIT":
+                        self.wfile.write(b"221 Bye\r\n")
+                        return
+                    else:
+                        self.wfile.write(b"250 OK\r\n")
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+
+    def __enter__(self):
+        import threading
+
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_refused_mail_is_logged_without_the_address(
+    client, application, commit, settings, caplog
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with _RefusingSmtp() as smtp, caplog.at_level(logging.INFO):
+        settings.EMAIL_PORT = smtp.port
+        with commit():
+            response = post_status(client, application.number, event("accepted"))
+    assert response.status_code == 200  # the mail failure does not undo the change
+    assert current(application) == "accepted"
+    assert "Could not e-mail the citizen" in caplog.text
+    assert "anna.ivanova@example.ru" not in caplog.text
