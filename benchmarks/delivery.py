@@ -81,6 +81,7 @@ def plain_loop(endpoint, payloads):
     for payload in payloads:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         timestamp = str(int(time.time()))
+        key = str(uuid.uuid4())
         request = urllib.request.Request(  # noqa: S310 - the loopback simulator
             endpoint,
             data=body,
@@ -88,8 +89,8 @@ def plain_loop(endpoint, payloads):
             headers={
                 "Content-Type": "application/json; charset=utf-8",
                 "X-Timestamp": timestamp,
-                "X-Signature": signing.signature(SECRET, body, timestamp),
-                "Idempotency-Key": str(uuid.uuid4()),
+                "X-Signature": signing.signature(SECRET, body, timestamp, key),
+                "Idempotency-Key": key,
                 "X-Application-Number": payload["application_number"],
             },
         )

@@ -95,8 +95,10 @@ def application_status(request, number):
 
     application = Application.objects.select_related("page", "region").filter(number=number).first()
     integration = application_integration(application) if application else None
-    if integration is None or not integration.verify(body, timestamp, signature):
-        if any(other.verify(body, timestamp, signature) for other in _all_integrations()):
+    # The number in the address is signed with the body: a callback captured for one
+    # application cannot be replayed against another (signing.py).
+    if integration is None or not integration.verify(body, timestamp, signature, number):
+        if any(other.verify(body, timestamp, signature, number) for other in _all_integrations()):
             # A genuine agency, but not this application's (or no such application).
             return error(404, "No application with this number for your integration.")
         return unauthorized(request, number, "signature does not match")

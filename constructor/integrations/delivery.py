@@ -306,11 +306,13 @@ def schema_violations(payload_schema, payload):
 
 def request_headers(delivery, body):
     timestamp = str(int(time.time()))
+    key = str(delivery.idempotency_key)
     return {
         "Content-Type": "application/json; charset=utf-8",
         "X-Timestamp": timestamp,
-        "X-Signature": delivery.integration.sign(body, timestamp),
-        "Idempotency-Key": str(delivery.idempotency_key),
+        # The key is signed too: a captured request cannot come back under a new key.
+        "X-Signature": delivery.integration.sign(body, timestamp, subject=key),
+        "Idempotency-Key": key,
         "X-Application-Number": delivery.application.number,
     }
 

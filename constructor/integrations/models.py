@@ -59,19 +59,22 @@ class Integration(models.Model):
     def __str__(self):
         return f"{self.agency}: {self.name}"
 
-    def sign(self, body, timestamp):
-        """Hex HMAC-SHA256 of ``f"{timestamp}." + body`` with the current secret."""
-        return signing.signature(self.hmac_secret, body, timestamp)
+    def sign(self, body, timestamp, subject=""):
+        """Hex HMAC-SHA256 of ``f"{timestamp}.{subject}." + body`` with the current secret."""
+        return signing.signature(self.hmac_secret, body, timestamp, subject)
 
-    def verify(self, body, timestamp, signature):
-        """True when ``signature`` matches the current or (while rotating) the previous secret."""
+    def verify(self, body, timestamp, signature, subject=""):
+        """True when ``signature`` matches the current or (while rotating) the previous secret.
+
+        ``subject`` is what the request is about (see signing.py): it must be the one signed.
+        """
         if not signature:
             return False
         # Bytes, not str: compare_digest refuses non-ASCII text (a forged header is a 401).
         signature = signing.as_bytes(signature).strip().lower()
         secrets = [s for s in (self.hmac_secret, self.previous_hmac_secret) if s]
         matches = [
-            hmac.compare_digest(signing.signature(s, body, timestamp).encode(), signature)
+            hmac.compare_digest(signing.signature(s, body, timestamp, subject).encode(), signature)
             for s in secrets
         ]
         return any(matches)

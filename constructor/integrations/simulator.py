@@ -276,13 +276,14 @@ class AgencySimulator:
         if integration is None:
             return 404, {"error": f"No integration with code {code!r}."}, "unknown-integration"
 
+        # The key is part of what is signed, so without one there is nothing to check.
+        key = headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return 400, {"error": "Missing Idempotency-Key header."}, "no-idempotency-key"
         problem = self._authentication_problem(integration, headers, body)
         if problem:
             return 401, {"error": problem}, "unauthorized"
 
-        key = headers.get("Idempotency-Key", "").strip()
-        if not key:
-            return 400, {"error": "Missing Idempotency-Key header."}, "no-idempotency-key"
         original = self.store.find(code, key)
         if original:
             return 201, original.response_body(), f"replay {original.reference}"
@@ -322,8 +323,12 @@ class AgencySimulator:
             return "X-Timestamp must be Unix time in whole seconds."
         if abs(time.time() - sent_at) > MAX_TIMESTAMP_AGE_SECONDS:
             return "X-Timestamp is more than 5 minutes away from the agency's clock."
+        # The delivery's idempotency key is signed with it (signing.py). Bytes: a non-ASCII
+        # header must be a refusal, not an exception.
+        key = headers.get("Idempotency-Key", "").strip()
+        sent = signature.encode(errors="replace")
         for secret in integration.secrets:
-            if hmac.compare_digest(signing.signature(secret, body, timestamp), signature):
+            if hmac.compare_digest(signing.signature(secret, body, timestamp, key).encode(), sent):
                 return None
         return "The signature does not match."
 
@@ -482,7 +487,9 @@ class StatusCallbacks:
                 headers={
                     "Content-Type": "application/json; charset=utf-8",
                     "X-Timestamp": timestamp,
-                    "X-Signature": signing.signature(secret, body, timestamp),
+                    "X-Signature": signing.signature(
+                        secret, body, timestamp, record.application_number
+                    ),
                 },
             )
             try:

@@ -105,19 +105,19 @@ def make_application(status_service, region):
     return make
 
 
-def signed_headers(secret, body, timestamp=None):
+def signed_headers(secret, body, timestamp=None, number=""):
     from constructor.integrations import signing
 
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     return {
         "HTTP_X_TIMESTAMP": timestamp,
-        "HTTP_X_SIGNATURE": signing.signature(secret, body, timestamp),
+        "HTTP_X_SIGNATURE": signing.signature(secret, body, timestamp, number),
     }
 
 
 def post_status(client, number, data, secret=SECRET, timestamp=None, headers=None):
     body = json.dumps(data, ensure_ascii=False).encode() if not isinstance(data, bytes) else data
-    extra = signed_headers(secret, body, timestamp) if headers is None else headers
+    extra = signed_headers(secret, body, timestamp, number) if headers is None else headers
     return client.post(
         f"/api/v1/applications/{number}/status",
         data=body,

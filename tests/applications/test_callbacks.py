@@ -107,11 +107,21 @@ def test_a_wrong_secret_is_401_logged_without_secrets(client, application, caplo
 
 def test_a_tampered_body_is_401(client, application):
     body = json.dumps(event("accepted")).encode()
-    headers = signed_headers(SECRET, body)
+    headers = signed_headers(SECRET, body, number=application.number)
     tampered = json.dumps(event("refused", message="x")).encode()
     response = post_status(client, application.number, tampered, headers=headers)
     assert response.status_code == 401
     assert current(application) == "submitted"
+
+
+def test_a_callback_signed_for_one_application_is_refused_for_another(client, make_application):
+    first, second = make_application(), make_application()
+    body = json.dumps(event("accepted")).encode()
+    captured = signed_headers(SECRET, body, number=first.number)
+    replayed = post_status(client, second.number, body, headers=captured)
+    assert replayed.status_code == 401
+    assert current(second) == "submitted"
+    assert post_status(client, first.number, body, headers=captured).status_code == 200
 
 
 @pytest.mark.parametrize("skew", [-301, 301, -3600])

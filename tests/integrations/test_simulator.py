@@ -53,9 +53,10 @@ VALID_PAYLOAD = {
 }
 
 
-def sign(secret, body, timestamp):
+def sign(secret, body, timestamp, key):
     """Written from the agency contract, independently of the simulator's own helper."""
-    return hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    message = f"{timestamp}.{key}.".encode() + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def post(url, payload, *, key="application-1", secret=SECRET, timestamp=None, headers=None):
@@ -65,7 +66,7 @@ def post(url, payload, *, key="application-1", secret=SECRET, timestamp=None, he
     sent_headers = {
         "Content-Type": "application/json",
         "X-Timestamp": timestamp,
-        "X-Signature": sign(secret, body, timestamp),
+        "X-Signature": sign(secret, body, timestamp, key),
         "Idempotency-Key": key,
     }
     sent_headers.update(headers or {})
@@ -152,6 +153,23 @@ def test_bad_or_missing_signature_is_refused_and_nothing_stored(simulator, endpo
 
     assert status == 401
     assert answer["error"]
+    assert received(simulator) == []
+
+
+def test_a_captured_delivery_cannot_come_back_under_a_new_key(simulator, endpoint):
+    # The idempotency key is signed: resending the body with a fresh key is refused, so a
+    # captured request cannot create a second application at the agency.
+    body = json.dumps(VALID_PAYLOAD, ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    captured = sign(SECRET, body, timestamp, "application-1")
+    status, _answer = post(
+        endpoint,
+        VALID_PAYLOAD,
+        key="application-2",
+        timestamp=timestamp,
+        headers={"X-Signature": captured},
+    )
+    assert status == 401
     assert received(simulator) == []
 
 
@@ -261,7 +279,7 @@ def test_hang_switch_outlasts_the_client_timeout(simulator, endpoint):
         data=body,
         headers={
             "X-Timestamp": timestamp,
-            "X-Signature": sign(SECRET, body, timestamp),
+            "X-Signature": sign(SECRET, body, timestamp, "slow"),
             "Idempotency-Key": "slow",
         },
     )
@@ -425,7 +443,7 @@ def test_command_serves_active_integrations_and_accepts_their_own_signatures():
             data=body,
             headers={
                 "X-Timestamp": timestamp,
-                "X-Signature": queue.sign(body, timestamp),
+                "X-Signature": queue.sign(body, timestamp, subject="from-the-model"),
                 "Idempotency-Key": "from-the-model",
             },
         )

@@ -46,6 +46,7 @@ def deliver(simulator, code, number, key=None):
     """POST a signed delivery to the simulator the way the delivery worker does."""
     body = json.dumps({"number": number}).encode()
     timestamp = str(int(time.time()))
+    key = key or str(uuid.uuid4())
     request = urllib.request.Request(
         f"{simulator.url}/{code}/",
         data=body,
@@ -53,8 +54,8 @@ def deliver(simulator, code, number, key=None):
         headers={
             "Content-Type": "application/json",
             "X-Timestamp": timestamp,
-            "X-Signature": signing.signature(SECRET, body, timestamp),
-            "Idempotency-Key": key or str(uuid.uuid4()),
+            "X-Signature": signing.signature(SECRET, body, timestamp, key),
+            "Idempotency-Key": key,
             "X-Application-Number": number,
         },
     )
@@ -216,7 +217,9 @@ def test_a_failing_site_is_retried_until_it_answers(integration):
     assert len(seen) == 2
     path, timestamp, signature, body = seen[1]
     assert path == "/api/v1/applications/40-2026-000007/status"
-    assert signature == signing.signature(SECRET, body, timestamp)
+    assert signature == signing.signature(SECRET, body, timestamp, "40-2026-000007")
+    # The number is part of what is signed: the same body for another number does not verify.
+    assert signature != signing.signature(SECRET, body, timestamp, "40-2026-000008")
     sent = json.loads(body)
     assert sent["status"] == "info_needed"
     assert sent["message"] == "Приложите справку о регистрации."
