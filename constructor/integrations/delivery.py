@@ -47,6 +47,9 @@ from constructor.integrations.models import (
 logger = logging.getLogger(__name__)
 
 ERROR_TEXT_LIMIT = 2000
+# An agency's answer is read up to this much: enough for any error message, and a misbehaving
+# endpoint cannot fill the worker's memory.
+MAX_ANSWER_BYTES = 64 * 1024
 RETRYABLE_STATUSES = {408, 425, 429}
 
 
@@ -368,11 +371,11 @@ def post(delivery, body):
 
     try:
         with _OPENER.open(request, timeout=integration.timeout_seconds) as response:
-            response.read()
+            response.read(MAX_ANSWER_BYTES)  # the body is not needed; never read without a bound
             return Outcome(AttemptOutcome.DELIVERED, response.status, latency_ms=elapsed())
     except urllib.error.HTTPError as error:
         try:
-            raw = error.read()
+            raw = error.read(MAX_ANSWER_BYTES)
         except (OSError, http.client.HTTPException):
             raw = b""
         status = error.code
