@@ -59,7 +59,11 @@ class IntegrationViewSet(ModelViewSet):
             FieldPanel("payload_schema_text"),
             FieldPanel("payload_schema_file"),
             MultiFieldPanel(
-                [FieldPanel("hmac_secret"), FieldPanel("previous_hmac_secret")],
+                [
+                    FieldPanel("hmac_secret"),
+                    FieldPanel("keep_previous_secret"),
+                    FieldPanel("drop_previous_secret"),
+                ],
                 heading=_("Signing"),
             ),
         ],

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from jsonschema import Draft202012Validator
 
+from constructor.integrations import signing
 from constructor.integrations.models import Agency, Integration, default_endpoint_url
 from constructor.integrations.schemas import check_payload_schema, parse_schema_text
 from constructor.registry.groups import ensure_federal_admins
@@ -219,3 +220,56 @@ def test_load_demo_creates_integrations_once(db):
     assert tally.created["integrations"] == 0
     fns = Integration.objects.get(code="fns-ip-registration")
     assert fns.endpoint_url == "http://127.0.0.1:8765/fns-ip-registration/"
+
+
+def edit_data(integration, **overrides):
+    data = form_data(integration.agency, name=integration.name, code=integration.code)
+    data.pop("previous_hmac_secret")
+    data.update({"hmac_secret": "", **overrides})
+    return data
+
+
+def test_edit_form_never_shows_the_secret(client, federal_member, integration):
+    integration.previous_hmac_secret = "old-secret"
+    integration.save()
+    client.force_login(federal_member)
+    page = client.get(reverse("integration:edit", args=[integration.pk])).content.decode()
+    assert "new-secret" not in page and "old-secret" not in page
+    assert 'type="password"' in page
+
+
+def test_an_empty_secret_keeps_the_stored_one(client, federal_member, integration):
+    client.force_login(federal_member)
+    response = client.post(
+        reverse("integration:edit", args=[integration.pk]), edit_data(integration)
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    integration.refresh_from_db()
+    assert (integration.hmac_secret, integration.previous_hmac_secret) == ("new-secret", "")
+
+
+def test_a_new_secret_rotates_and_the_old_one_can_be_dropped(client, federal_member, integration):
+    client.force_login(federal_member)
+    url = reverse("integration:edit", args=[integration.pk])
+    data = edit_data(integration, hmac_secret="newer-secret", keep_previous_secret="on")
+    assert client.post(url, data).status_code == 302
+    integration.refresh_from_db()
+    assert (integration.hmac_secret, integration.previous_hmac_secret) == (
+        "newer-secret",
+        "new-secret",
+    )
+    assert integration.verify(b"x", 1, signing.signature("new-secret", b"x", 1))
+    assert client.post(url, edit_data(integration, drop_previous_secret="on")).status_code == 302
+    integration.refresh_from_db()
+    assert (integration.hmac_secret, integration.previous_hmac_secret) == ("newer-secret", "")
+    assert not integration.verify(b"x", 1, signing.signature("new-secret", b"x", 1))
+
+
+def test_a_new_secret_without_rotation_replaces_the_old_one_at_once(
+    client, federal_member, integration
+):
+    client.force_login(federal_member)
+    url = reverse("integration:edit", args=[integration.pk])
+    assert client.post(url, edit_data(integration, hmac_secret="newer-secret")).status_code == 302
+    integration.refresh_from_db()
+    assert (integration.hmac_secret, integration.previous_hmac_secret) == ("newer-secret", "")
