@@ -88,15 +88,20 @@ def filtered(request):
     return form, form.apply(applications_for(request.user))
 
 
-def index(request):
-    form, queryset = filtered(request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("p"))
+def paginated(request, queryset):
+    """``page_obj`` (page ``?p=``) and ``query`` (the other GET parameters) for a listing."""
     query = request.GET.copy()
     query.pop("p", None)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("p"))
+    return {"page_obj": page, "query": query.urlencode()}
+
+
+def index(request):
+    form, queryset = filtered(request)
     return render(
         request,
         "applications/admin/index.html",
-        {"filter_form": form, "page_obj": page, "query": query.urlencode()},
+        {"filter_form": form, **paginated(request, queryset)},
     )
 
 

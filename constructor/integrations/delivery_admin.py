@@ -8,7 +8,6 @@ region. Failed deliveries come first. Registered from ``IntegrationsConfig.ready
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,15 +18,10 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from constructor.applications.admin_views import can_see_applications, paginated
 from constructor.integrations.delivery import retry_failed
 from constructor.integrations.models import Delivery, DeliveryStatus
 from sites.permissions import regions_for_user
-
-PAGE_SIZE = 50
-
-
-def can_see_deliveries(user):
-    return regions_for_user(user).exists()
 
 
 def deliveries_for(user):
@@ -60,7 +54,7 @@ class DeliveryFilterForm(forms.Form):
 
 
 def visible_delivery(request, pk):
-    if not can_see_deliveries(request.user):
+    if not can_see_applications(request.user):
         raise PermissionDenied
     delivery = deliveries_for(request.user).filter(pk=pk).first()
     if delivery is None:
@@ -69,17 +63,14 @@ def visible_delivery(request, pk):
 
 
 def index(request):
-    if not can_see_deliveries(request.user):
+    if not can_see_applications(request.user):
         raise PermissionDenied
     form = DeliveryFilterForm(request.GET or None)
     queryset = form.apply(deliveries_for(request.user))
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("p"))
-    query = request.GET.copy()
-    query.pop("p", None)
     return render(
         request,
         "integrations/deliveries_index.html",
-        {"filter_form": form, "page_obj": page, "query": query.urlencode()},
+        {"filter_form": form, **paginated(request, queryset)},
     )
 
 
@@ -121,7 +112,7 @@ def register_delivery_urls():
 
 class DeliveriesMenuItem(MenuItem):
     def is_shown(self, request):
-        return can_see_deliveries(request.user)
+        return can_see_applications(request.user)
 
 
 @hooks.register("register_admin_menu_item")
