@@ -3,8 +3,10 @@
 from wagtail.admin.panels import Panel
 
 
-class QualityPanel(Panel):
-    """Read-only: scores the page being edited (its latest revision) against the rules."""
+class ReadOnlyPanel(Panel):
+    """A panel that shows a report about the page and edits nothing; named ``default_name``."""
+
+    default_name = ""
 
     def clone_kwargs(self):
         kwargs = super().clone_kwargs()
@@ -13,7 +15,13 @@ class QualityPanel(Panel):
 
     @property
     def clean_name(self):
-        return super().clean_name or "quality"
+        return super().clean_name or self.default_name
+
+
+class QualityPanel(ReadOnlyPanel):
+    """Read-only: scores the page being edited (its latest revision) against the rules."""
+
+    default_name = "quality"
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "review/quality_panel.html"

@@ -19,6 +19,7 @@ from wagtail import blocks
 from wagtail.admin.panels import Panel
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from constructor.review.panels import ReadOnlyPanel
 from constructor.services.forms import ServicePageForm
 
 logger = logging.getLogger(__name__)
@@ -223,17 +224,10 @@ class MappingServicePageForm(ServicePageForm):
             self.add_error("payload_mapping", stream_error)
 
 
-class MappingReportPanel(Panel):
+class MappingReportPanel(ReadOnlyPanel):
     """Read-only: the checker's result for the saved revision being edited."""
 
-    def clone_kwargs(self):
-        kwargs = super().clone_kwargs()
-        del kwargs["help_text"]
-        return kwargs
-
-    @property
-    def clean_name(self):
-        return super().clean_name or "mapping_report"
+    default_name = "mapping_report"
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "services/mapping_report_panel.html"
