@@ -24,7 +24,6 @@ from constructor.applications.progress import summarise
 from constructor.formbuilder.validation import validate_answers
 from constructor.integrations.delivery import create_delivery
 from constructor.review.pilot import is_pilot_page
-from constructor.services.models import ServicePage
 
 
 class IncompleteDraft(ValidationError):
@@ -34,16 +33,6 @@ class IncompleteDraft(ValidationError):
         super().__init__(message)
         self.step = step
         self.problems = list(problems)
-
-
-def page_integration_id(page_id):
-    """The integration the service's live page names (None: applications stay with officials)."""
-    return (
-        ServicePage.objects.filter(pk=page_id)
-        .order_by()
-        .values_list("integration_id", flat=True)
-        .get()
-    )
 
 
 def store_application(draft, answers, region, now=None):
@@ -64,9 +53,7 @@ def store_application(draft, answers, region, now=None):
     application.save()
     draft.application = application
     draft.save(update_fields=["application", "updated_at"])
-    integration_id = page_integration_id(draft.page_id)
-    if integration_id is not None:
-        create_delivery(application, draft.page_id, integration_id)
+    create_delivery(application, draft.page_id)
     return application
 
 

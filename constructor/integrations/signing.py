@@ -11,6 +11,10 @@ Kept free of Django so the agency simulator and the models sign the same way fro
 
 import hashlib
 import hmac
+import time
+
+# A request's X-Timestamp may be this far from the receiver's clock, either way.
+MAX_CLOCK_SKEW_SECONDS = 300
 
 
 def as_bytes(value):
@@ -21,3 +25,34 @@ def signature(secret, body, timestamp, subject=""):
     prefix = f"{timestamp}.{subject}." if subject else f"{timestamp}."
     message = prefix.encode() + as_bytes(body)
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def sent_at(timestamp):
+    """The whole Unix seconds of an ``X-Timestamp`` header, or None when it is not that."""
+    try:
+        return int(str(timestamp).strip())
+    except ValueError:
+        return None
+
+
+def fresh(timestamp, now=None):
+    """True when ``timestamp`` is whole Unix seconds within the allowed clock skew."""
+    moment = sent_at(timestamp)
+    now = time.time() if now is None else now
+    return moment is not None and abs(now - moment) <= MAX_CLOCK_SKEW_SECONDS
+
+
+def matches(secrets, body, timestamp, sent, subject=""):
+    """True when the ``X-Signature`` ``sent`` is that of any of ``secrets`` (empty ones skipped).
+
+    Accepts upper case, surrounding spaces and a ``sha256=`` prefix. Compared as bytes, so a
+    non-ASCII header is a mismatch, not an exception.
+    """
+    if not sent:
+        return False
+    sent = as_bytes(sent).strip().lower().removeprefix(b"sha256=")
+    return any(
+        hmac.compare_digest(signature(secret, body, timestamp, subject).encode(), sent)
+        for secret in secrets
+        if secret
+    )

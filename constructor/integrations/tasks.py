@@ -8,7 +8,6 @@ requeue_undelivered`` makes sure one is scheduled.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -45,8 +44,10 @@ def schedule_sweep():
     """Queue the next sweep unless one is already queued; returns True when it queued one."""
     if sweep_scheduled():
         return False
-    seconds = getattr(settings, "DELIVERY_SWEEP_SECONDS", 60)
+    from constructor.integrations.delivery import setting
+
+    seconds = setting("DELIVERY_SWEEP_SECONDS", 60)
     run_after = timezone.now() + timedelta(seconds=seconds)
-    backend = getattr(settings, "DELIVERY_TASK_BACKEND", "default")
+    backend = setting("DELIVERY_TASK_BACKEND", "default")
     sweep.using(backend=backend, run_after=run_after).enqueue()
     return True
