@@ -29,7 +29,15 @@ from constructor.integrations.mapping import (
     parse_pointer,
     resolve_source,
 )
-from constructor.integrations.shapes import ANNOTATIONS, Shape, prove, shape_from_schema, value_key
+from constructor.integrations.shapes import (
+    ANNOTATIONS,
+    ISO_DATE_PATTERN,
+    Shape,
+    prove,
+    schema_types,
+    shape_from_schema,
+    value_key,
+)
 from constructor.integrations.targets import TITLE_SEPARATOR, lower_first, source_choices
 
 
@@ -58,7 +66,7 @@ SYSTEM_SHAPES = {
     "submitted_on": Shape(
         type="string",
         formats=frozenset({"date"}),
-        patterns=frozenset({r"^\d{4}-\d{2}-\d{2}$"}),
+        patterns=frozenset({ISO_DATE_PATTERN}),
         min_length=10,
         max_length=10,
         newline_free=True,
@@ -126,7 +134,6 @@ class Node:
     schema: dict
     children: dict  # name -> Node
     atoms: set
-    item_context: bool = False  # below a ``*``: atoms are about one item
     leaf_rule: int | None = None
     checked: bool = False
     checked_ok: bool = True
@@ -239,10 +246,9 @@ class Checker:
         source = self.source(rule, segments)
         if source is not None and rule.get("default") is not None:
             source.atom = ALWAYS  # the default stands in for an absent answer
-        leaf = self.walk_target(segments, rule, source)
-        if leaf is None or source is None:
+        schema = self.walk_target(segments, rule, source)
+        if schema is None or source is None:
             return
-        schema, _item_context = leaf
         self.check_value(rule, segments, source, schema)
 
     # --- sources ---------------------------------------------------------------------------
@@ -355,7 +361,7 @@ class Checker:
     # --- targets ---------------------------------------------------------------------------
 
     def walk_target(self, segments, rule, source):
-        """Register the rule's target in the tree; (leaf schema, item context) or None."""
+        """Register the rule's target in the tree; the leaf's schema, or None."""
         index = rule.get("index")
         source_name = source.name if source else ""
         if segments.count("*") > 1 or (segments and segments[0] == "*"):
@@ -426,14 +432,13 @@ class Checker:
             )
             return None
 
-        schema, parent, item_context = self.payload_schema, self.root, False
+        schema, parent = self.payload_schema, self.root
         for depth, segment in enumerate(segments):
             here = key[: depth + 1]
             if segment == "*":
                 if not self.check_array_node(parent, here[:-1], rule, source):
                     return None
                 schema = schema.get("items")
-                item_context = True
             else:
                 if not self.check_object_node(parent, here[:-1], rule, source):
                     return None
@@ -465,7 +470,7 @@ class Checker:
                 schema = properties[segment]
             node = self.nodes.get(here)
             if node is None:
-                node = Node(here, schema, {}, set(), item_context)
+                node = Node(here, schema, {}, set())
                 self.nodes[here] = node
                 parent.children[segment] = node
             parent = node
@@ -473,7 +478,7 @@ class Checker:
         parent.leaf_rule = index
         if source is not None:
             self.mark_presence(key, source, spread)
-        return schema, item_context
+        return schema
 
     def check_node_keywords(self, node_schema, segments, allowed, rule, source):
         if not isinstance(node_schema, dict):
@@ -507,8 +512,7 @@ class Checker:
         schema = node.schema
         ok = self.check_node_keywords(schema, segments, OBJECT_NODE_KEYWORDS, rule, source)
         if ok and isinstance(schema, dict):
-            kind = schema.get("type")
-            kinds = [kind] if isinstance(kind, str) else kind
+            kinds = schema_types(schema)
             if kinds is not None and "object" not in kinds:
                 ok = False
                 self.error(
@@ -530,8 +534,7 @@ class Checker:
             node.checked = True
             schema = node.schema if isinstance(node.schema, dict) else {}
             ok = True
-            kind = schema.get("type")
-            kinds = [kind] if isinstance(kind, str) else kind
+            kinds = schema_types(schema)
             if (kinds is not None and "array" not in kinds) or not isinstance(
                 schema.get("items"), dict
             ):
@@ -622,8 +625,11 @@ class Checker:
     def check_value(self, rule, segments, source, schema):
         index = rule.get("index")
         transforms = rule.get("transforms") or []
-        shape = self.pushed(rule, segments, source, source.shape, None)
-        if shape is not None:
+        try:
+            shape = tf.push(transforms, source.shape)
+        except tf.TransformError as error:
+            self.transform_problem(error, rule, segments, source, None)
+        else:
             self.report(prove(shape, schema), rule, segments, source, None, shape)
         if segments[-1] == "*" and source.atom != ALWAYS and rule.get("default") is None:
             self.error(
@@ -649,15 +655,6 @@ class Checker:
             self.report(
                 prove(Shape.of_values([value]), schema), rule, segments, source, phrase, None
             )
-
-    def pushed(self, rule, segments, source, shape, phrase):
-        for transform in rule.get("transforms") or []:
-            try:
-                shape = tf.push_one(transform, shape)
-            except tf.TransformError as error:
-                self.transform_problem(error, rule, segments, source, phrase)
-                return None
-        return shape
 
     def transform_problem(self, error, rule, segments, source, phrase):
         phrase = source.phrase if phrase is None else phrase

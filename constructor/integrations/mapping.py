@@ -14,6 +14,7 @@ from datetime import datetime
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
+from constructor.formbuilder.compiler import canonical_json
 from constructor.formbuilder.patterns import StrictPatternValidator
 from constructor.formbuilder.registry import list_items
 from constructor.integrations import transforms as transform_functions
@@ -338,13 +339,9 @@ _VALIDATORS = {}
 _CACHE_SIZE = 128
 
 
-def canonical(schema):
-    return json.dumps(schema, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def payload_validator(payload_schema):
     """A format-asserting draft 2020-12 validator, one per distinct schema (by canonical JSON)."""
-    key = canonical(payload_schema)
+    key = canonical_json(payload_schema)
     validator = _VALIDATORS.get(key)
     if validator is None:
         if len(_VALIDATORS) >= _CACHE_SIZE:

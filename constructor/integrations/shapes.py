@@ -363,17 +363,23 @@ def prove_values(shape, schema, path=""):
 def prove(shape, schema, path=""):
     """[(code, path inside the target, detail)]: every reason ``shape`` may fail ``schema``.
 
-    Empty means proven: every value of ``shape`` is valid against ``schema``.
+    Empty means proven: every value of ``shape`` is valid against ``schema``. Whatever the
+    prover does not understand anywhere in the target's subtree is reported first, once.
     """
-    if schema is True or schema == {}:
-        return []
-    if schema is False:
-        return [("type_mismatch", path, {"keyword": "false", "expected": [], "got": shape.type})]
     unsupported = unsupported_keywords(schema, path)
     if unsupported:
         return [
             ("unsupported_schema", where, {"keyword": keyword}) for where, keyword in unsupported
         ]
+    return _prove(shape, schema, path)
+
+
+def _prove(shape, schema, path):
+    """``prove`` on a subtree whose keywords ``prove`` has already found all supported."""
+    if schema is True or schema == {}:
+        return []
+    if schema is False:
+        return [("type_mismatch", path, {"keyword": "false", "expected": [], "got": shape.type})]
     if shape.enum is not None:
         return prove_values(shape, schema, path)
 
@@ -447,7 +453,7 @@ def _prove_number(shape, schema, path):
 def _prove_array(shape, schema, path):
     failures = []
     if "items" in schema:
-        failures.extend(prove(shape.items or Shape(), schema["items"], f"{path}/*"))
+        failures.extend(_prove(shape.items or Shape(), schema["items"], f"{path}/*"))
     if "minItems" in schema and shape.min_items < schema["minItems"]:
         failures.append(
             (
@@ -475,13 +481,13 @@ def _prove_object(shape, schema, path):
     extra = schema.get("additionalProperties", True)
     for name, part in shape.properties.items():
         if name in properties:
-            failures.extend(prove(part, properties[name], f"{path}/{name}"))
+            failures.extend(_prove(part, properties[name], f"{path}/{name}"))
         elif extra is False:
             failures.append(
                 ("unknown_target", f"{path}/{name}", {"keyword": "additionalProperties"})
             )
         elif isinstance(extra, dict):
-            failures.extend(prove(part, extra, f"{path}/{name}"))
+            failures.extend(_prove(part, extra, f"{path}/{name}"))
     if not shape.closed and extra is not True and extra != {}:
         failures.append(("unknown_target", path, {"keyword": "additionalProperties"}))
     for name in schema.get("required") or ():

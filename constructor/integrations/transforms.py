@@ -10,13 +10,11 @@ value. A shape of a few known values is pushed exactly, by running the runtime f
 each of them.
 """
 
-import datetime
 import math
 import re
 
+from constructor.formbuilder.identifiers import parse_iso_date
 from constructor.integrations.shapes import CASE_SAFE_PATTERNS, Shape, digit_lengths, value_key
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 DATE_FORMATS = {
     "%d.%m.%Y": (
@@ -34,16 +32,6 @@ DATE_FORMATS = {
     "%Y%m%d": (lambda d: f"{d.year:04d}{d.month:02d}{d.day:02d}", r"^\d{8}$", None, 8),
 }
 DIGITS = re.compile(r"\d+")
-TRANSFORM_TYPES = (
-    "date_format",
-    "join",
-    "split",
-    "digits_only",
-    "upper",
-    "to_integer",
-    "to_number",
-    "lookup",
-)
 WHOLE_VALUE = {"join", "split"}
 
 
@@ -62,10 +50,8 @@ def _date_format(value, options, fragment):
     fmt = options.get("format") or "%d.%m.%Y"
     if fmt not in DATE_FORMATS:
         raise TransformError("date_format", "unknown_format", format=fmt)
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise TransformError("date_format", "not_a_date")
     try:
-        day = datetime.date.fromisoformat(value)
+        day = parse_iso_date(value)
     except ValueError as error:
         raise TransformError("date_format", "not_a_date") from error
     return DATE_FORMATS[fmt][0](day)
