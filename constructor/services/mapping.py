@@ -12,12 +12,9 @@ on publish and on submission for review. Each error appears beside its rule.
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from wagtail import blocks
 from wagtail.admin.panels import Panel
-from wagtail.blocks.struct_block import StructBlockValidationError
 
 from constructor.review.panels import ReadOnlyPanel
 from constructor.services.forms import ServicePageForm
@@ -29,7 +26,7 @@ NO_FORM, NO_INTEGRATION, CHECK_FAILED = "no_form", "no_integration", "unsupporte
 # or (every other code) at the target.
 SOURCE_CODES = frozenset({"unknown_source", "optional_source"})
 TRANSFORM_CODES = frozenset({"transform", "enum_missing"})
-SOURCE_INPUTS = {"field": "field", "constant": "constant", "system": "system"}
+SOURCE_INPUTS = frozenset({"field", "constant", "system"})
 
 
 def stream_data(value):
@@ -152,44 +149,35 @@ def page_problems(page):
 def mapping_stream_errors(raw_rules, problems):
     """The error of the ``payload_mapping`` stream: each rule's errors beside that rule.
 
-    Returns None when there is no error.
+    Returns None when there is no error. Errors of no particular rule go above the rules.
     """
+    from blocks.form import errors_at
+    from blocks.mapping import PayloadMappingBlock
+
     found = errors(problems)
     if not found:
         return None
     rule_positions = [i for i, child in enumerate(raw_rules) if child.get("type") == "rule"]
-    per_rule, loose = {}, []
+    located = []
     for problem in found:
         index = problem.rule
-        if index is not None and 0 <= index < len(rule_positions):
-            per_rule.setdefault(rule_positions[index], []).append(problem)
-        else:
-            loose.append(str(problem.message))
-    block_errors = {}
-    for position, rule_problems in per_rule.items():
+        if index is None or not 0 <= index < len(rule_positions):
+            located.append(((), str(problem.message)))
+            continue
+        position = rule_positions[index]
         rule = raw_rules[position].get("value") or {}
-        at = {}
-        for problem in rule_problems:
-            if problem.code in SOURCE_CODES:
-                name = SOURCE_INPUTS.get(rule.get("source"), "target")
-            elif problem.code in TRANSFORM_CODES:
-                name = "transforms"
-            else:
-                name = "target"
-            at.setdefault(name, []).append(str(problem.message))
-        child_errors = {}
-        for name, messages in at.items():
-            if name == "transforms":
-                child_errors[name] = blocks.StreamBlockValidationError(
-                    non_block_errors=ValidationError(messages)
-                )
-            else:
-                child_errors[name] = ValidationError(messages)
-        block_errors[position] = StructBlockValidationError(block_errors=child_errors)
-    return blocks.StreamBlockValidationError(
-        block_errors=block_errors,
-        non_block_errors=ValidationError(loose) if loose else None,
-    )
+        located.append(((position, rule_input(problem, rule)), str(problem.message)))
+    return errors_at(PayloadMappingBlock(), raw_rules, located)
+
+
+def rule_input(problem, rule):
+    """The input of a rule an error is shown at: the source's, the transforms or the target."""
+    if problem.code in SOURCE_CODES:
+        source = rule.get("source")
+        return source if source in SOURCE_INPUTS else "target"
+    if problem.code in TRANSFORM_CODES:
+        return "transforms"
+    return "target"
 
 
 class MappingServicePageForm(ServicePageForm):

@@ -495,3 +495,40 @@ def test_federal_reviewers_read_the_report_of_any_region(client, make_user, serv
     assert response.status_code == 200
     assert response.context["error_count"] >= 1
     assert response.context["live_report"]["ok"] is False
+
+
+def test_each_error_sits_at_the_input_it_is_about():
+    from wagtail import blocks as wagtail_blocks
+    from wagtail.blocks.struct_block import StructBlockValidationError
+
+    from constructor.integrations.checker import Problem
+    from constructor.services.mapping import mapping_stream_errors
+
+    raw = [
+        {"type": "rule", "value": {"target": "/a", "source": "field", "field": "x"}},
+        {"type": "rule", "value": {"target": "/b", "source": "constant", "constant": "1"}},
+    ]
+
+    def error(code, rule, message):
+        return Problem(severity="error", code=code, message=message, rule=rule)
+
+    problems = [
+        error("unknown_target", 0, "target 0"),
+        error("unknown_source", 0, "source 0"),
+        error("enum_missing", 1, "lookup 1"),
+        error("optional_source", 1, "constant 1"),
+        error("required_unmapped", None, "loose"),
+        Problem(severity="warning", code="unused_field", message="warning"),
+    ]
+    found = mapping_stream_errors(raw, problems)
+    assert isinstance(found, wagtail_blocks.StreamBlockValidationError)
+    assert [str(m) for m in found.non_block_errors] == ["loose"]
+    first, second = found.block_errors[0], found.block_errors[1]
+    assert isinstance(first, StructBlockValidationError)
+    assert first.block_errors["target"].messages == ["target 0"]
+    assert first.block_errors["field"].messages == ["source 0"]
+    assert second.block_errors["constant"].messages == ["constant 1"]
+    transforms = second.block_errors["transforms"]
+    assert isinstance(transforms, wagtail_blocks.StreamBlockValidationError)
+    assert [str(m) for m in transforms.non_block_errors] == ["lookup 1"]
+    assert mapping_stream_errors(raw, problems[-1:]) is None
