@@ -142,8 +142,21 @@ def live_mapping_report(page):
 
 
 def page_problems(page):
-    """The problems of a page object as it stands (e.g. its latest revision)."""
-    return page_mapping_problems(page.application_form, page.payload_mapping, page.integration)
+    """The problems of a page object as it stands (e.g. its latest revision).
+
+    One editor render asks twice (the quality panel's rule and the mapping panel): the result
+    is kept on the page object for as long as its form, mapping and integration are the same.
+    """
+    from constructor.formbuilder.compiler import canonical_json
+
+    form_raw, mapping_raw = stream_data(page.application_form), stream_data(page.payload_mapping)
+    key = (canonical_json([form_raw, mapping_raw]), page.integration_id)
+    cached = page.__dict__.get("_mapping_check")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    problems = page_mapping_problems(form_raw, mapping_raw, page.integration)
+    page.__dict__["_mapping_check"] = (key, problems)
+    return problems
 
 
 def mapping_stream_errors(raw_rules, problems):

@@ -532,3 +532,22 @@ def test_each_error_sits_at_the_input_it_is_about():
     assert isinstance(transforms, wagtail_blocks.StreamBlockValidationError)
     assert [str(m) for m in transforms.non_block_errors] == ["lookup 1"]
     assert mapping_stream_errors(raw, problems[-1:]) is None
+
+
+def test_the_check_is_kept_on_the_page_until_its_mapping_changes(monkeypatch, service, integration):
+    from constructor.services import mapping
+
+    mapped_page = publish_with(service, integration, GOOD_RULES)
+
+    calls = []
+    real = mapping.page_mapping_problems
+    monkeypatch.setattr(
+        mapping, "page_mapping_problems", lambda *args: calls.append(args) or real(*args)
+    )
+    first = mapping.page_problems(mapped_page)
+    assert not mapping.errors(first)
+    assert mapping.page_problems(mapped_page) == first
+    assert len(calls) == 1
+    mapped_page.payload_mapping = BAD_RULES
+    assert mapping.errors(mapping.page_problems(mapped_page))  # the new mapping, checked anew
+    assert len(calls) == 2
