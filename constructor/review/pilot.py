@@ -78,11 +78,6 @@ def serve_pilot(page, request, serve_args, serve_kwargs):
     return page.serve(request, *serve_args, **serve_kwargs)
 
 
-def pilot_of_page(page_id):
-    """The page's running pilot (not yet promoted), as a queryset; page_id may be an OuterRef."""
-    return Pilot.objects.filter(page_id=page_id, promoted_at__isnull=True)
-
-
 def is_pilot_page(page_id):
     """Whether applications to this page are pilot applications."""
-    return pilot_of_page(page_id).exists()
+    return Pilot.objects.filter(page_id=page_id, promoted_at__isnull=True).exists()

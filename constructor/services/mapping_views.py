@@ -35,6 +35,13 @@ def _can_edit(page, user):
     return page.permissions_for_user(user).can_edit()
 
 
+def may_see_mapping_report(page, user):
+    """Editors of the page, and federal staff who review it."""
+    from constructor.review.audit import is_federal_staff
+
+    return _can_edit(page, user) or is_federal_staff(user)
+
+
 def mapping_options(request, page_id):
     """``{"targets": [...], "sources": [...]}`` for the choosers of the mapping editor.
 
@@ -76,10 +83,8 @@ class MappingReportView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "link"
 
     def dispatch(self, request, page_id):
-        from constructor.review.audit import is_federal_staff
-
         self.page = _service_page(page_id)
-        if not (_can_edit(self.page, request.user) or is_federal_staff(request.user)):
+        if not may_see_mapping_report(self.page, request.user):
             raise PermissionDenied
         return super().dispatch(request)
 

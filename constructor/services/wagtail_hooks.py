@@ -147,11 +147,11 @@ def mapping_chooser_js():
 
 @hooks.register("register_page_header_buttons")
 def mapping_report_header_button(page, user, view_name, next_url=None):
-    from constructor.review.audit import is_federal_staff
+    from constructor.services.mapping_views import may_see_mapping_report
 
     if page.specific_class is not ServicePage:
         return
-    if page.permissions_for_user(user).can_edit() or is_federal_staff(user):
+    if may_see_mapping_report(page, user):
         yield PageMenuItem(
             _("Agency delivery check"),
             reverse("services_mapping_report", args=[page.pk]),
