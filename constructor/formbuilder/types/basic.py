@@ -31,6 +31,20 @@ no_control_characters_multiline = RegexValidator(
 OPTION_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,49}$"
 
 
+def max_length_child(limit, help_text, *, min_value=1):
+    """The optional "Maximum length" child of a text-like field; ``help_text`` names ``%(n)s``."""
+    return (
+        "max_length",
+        blocks.IntegerBlock(
+            label=_("Maximum length"),
+            required=False,
+            min_value=min_value,
+            max_value=limit,
+            help_text=lazy_format(help_text, n=limit),
+        ),
+    )
+
+
 class TextField(FieldType):
     name = "text"
     label = _("Short text")
@@ -40,20 +54,7 @@ class TextField(FieldType):
     pattern = TEXT_PATTERN
 
     def extra_children(self):
-        return [
-            (
-                "max_length",
-                blocks.IntegerBlock(
-                    label=_("Maximum length"),
-                    required=False,
-                    min_value=1,
-                    max_value=self.default_max_length,
-                    help_text=lazy_format(
-                        _("In characters; empty means %(n)s."), n=self.default_max_length
-                    ),
-                ),
-            )
-        ]
+        return [max_length_child(self.default_max_length, _("In characters; empty means %(n)s."))]
 
     def options(self, value):
         return {"max_length": value.get("max_length") or self.default_max_length}
@@ -374,24 +375,10 @@ class EmailField(FieldType):
     default_max_length = 254
 
     def extra_children(self):
-        return [
-            (
-                "max_length",
-                blocks.IntegerBlock(
-                    label=_("Maximum length"),
-                    required=False,
-                    min_value=6,
-                    max_value=self.default_max_length,
-                    help_text=lazy_format(
-                        _(
-                            "In characters, when the agency accepts shorter addresses; "
-                            "empty means %(n)s."
-                        ),
-                        n=self.default_max_length,
-                    ),
-                ),
-            )
-        ]
+        help_text = _(
+            "In characters, when the agency accepts shorter addresses; empty means %(n)s."
+        )
+        return [max_length_child(self.default_max_length, help_text, min_value=6)]
 
     def options(self, value):
         # Only a limit the editor set: forms without one compile exactly as before.
