@@ -190,3 +190,69 @@ def parse_iso_date(value):
     if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError(value)
     return datetime.date.fromisoformat(value)
+
+
+CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d+$"
+CADASTRAL_MAX_LENGTH = 40
+
+
+def validate_cadastral_number(value):
+    """``71:30:030217:123``: district, area, quarter (6 or 7 digits), object number."""
+    text = re.sub(r"\s", "", str(value or ""))
+    if not re.fullmatch(CADASTRAL_PATTERN, text) or len(text) > CADASTRAL_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "Enter the cadastral number as four groups of digits separated by colons, "
+                "e.g. 71:30:030217:123."
+            ),
+            code="cadastral_format",
+        )
+    return text
+
+
+def validate_bik(value):
+    digits = _digits(value)
+    if not re.fullmatch(r"\d{9}", digits):
+        raise ValidationError(_("The BIK is 9 digits, e.g. 042908612."), code="bik_format")
+    return digits
+
+
+def validate_account(value):
+    digits = _digits(value)
+    if not re.fullmatch(r"\d{20}", digits):
+        raise ValidationError(
+            _("The account number is 20 digits, e.g. 40817 810 0 0000 1234567."),
+            code="account_format",
+        )
+    return digits
+
+
+ACCOUNT_WEIGHTS = ((7, 1, 3) * 8)[:23]
+
+
+def account_key_matches(bik, account):
+    """The Bank of Russia control key: BIK-derived prefix + account, weights 7-1-3, sum % 10 == 0.
+
+    The prefix is the BIK's last three digits, or "0" and its 5th-6th digits for an account
+    held at a Bank of Russia settlement centre (BIK ending in 000, 001 or 002).
+    """
+    prefix = "0" + bik[4:6] if bik[6:9] in ("000", "001", "002") else bik[6:9]
+    digits = prefix + account
+    return sum(int(d) * w for d, w in zip(digits, ACCOUNT_WEIGHTS, strict=True)) % 10 == 0
+
+
+def check_bank_account(value):
+    """The format ``ru-bank-account`` and the step form's check of a whole answer."""
+    bik, account = value.get("bik"), value.get("account")
+    if (
+        isinstance(bik, str)
+        and isinstance(account, str)
+        and re.fullmatch(r"\d{9}", bik)
+        and re.fullmatch(r"\d{20}", account)
+        and not account_key_matches(bik, account)
+    ):
+        raise ValidationError(
+            _("The account number does not match the BIK: check both against your bank's details."),
+            code="account_key",
+        )
+    return True

@@ -18,7 +18,6 @@ from jsonschema.exceptions import ValidationError as SchemaError
 from constructor.formbuilder import identifiers
 from constructor.formbuilder.dates import check_date_bounds
 from constructor.formbuilder.patterns import StrictPatternValidator
-from constructor.formbuilder.types.personal import check_bank_account
 
 FORMAT_CHECKER = FormatChecker(formats=())
 
@@ -49,7 +48,7 @@ _format("ru-inn", _string_check(identifiers.validate_inn))
 _format("ru-ogrn", _string_check(identifiers.validate_ogrn))
 _format(
     "ru-bank-account",
-    lambda value: not isinstance(value, dict) or check_bank_account(value),
+    lambda value: not isinstance(value, dict) or identifiers.check_bank_account(value),
 )
 
 

@@ -1,7 +1,6 @@
 """Russian personal data: phone, SNILS, INN, OGRN, passport, full name, address."""
 
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -132,37 +131,19 @@ class OgrnField(IdentifierField):
         return identifiers.validate_ogrn(value)
 
 
-CADASTRAL_PATTERN = r"^\d{2}:\d{2}:\d{6,7}:\d+$"
-CADASTRAL_MAX_LENGTH = 40
-
-
-def validate_cadastral_number(value):
-    """``71:30:030217:123``: district, area, quarter (6 or 7 digits), object number."""
-    text = re.sub(r"\s", "", str(value or ""))
-    if not re.fullmatch(CADASTRAL_PATTERN, text) or len(text) > CADASTRAL_MAX_LENGTH:
-        raise ValidationError(
-            _(
-                "Enter the cadastral number as four groups of digits separated by colons, "
-                "e.g. 71:30:030217:123."
-            ),
-            code="cadastral_format",
-        )
-    return text
-
-
 class CadastralNumberField(IdentifierField):
     name = "cadastral_number"
     label = _("Cadastral number")
     icon = "home"
     description = _("Cadastral number of a land plot or building, e.g. 71:30:030217:123.")
-    pattern = CADASTRAL_PATTERN
+    pattern = identifiers.CADASTRAL_PATTERN
     inputmode = "text"
 
     def json_schema(self, field):
-        return {**super().json_schema(field), "maxLength": CADASTRAL_MAX_LENGTH}
+        return {**super().json_schema(field), "maxLength": identifiers.CADASTRAL_MAX_LENGTH}
 
     def normalise(self, field, value):
-        return validate_cadastral_number(value)
+        return identifiers.validate_cadastral_number(value)
 
 
 class CompositeWidget(forms.MultiWidget):
@@ -411,54 +392,6 @@ class PassportField(ObjectField):
         )
 
 
-def validate_bik(value):
-    digits = identifiers._digits(value)
-    if not re.fullmatch(r"\d{9}", digits):
-        raise ValidationError(_("The BIK is 9 digits, e.g. 042908612."), code="bik_format")
-    return digits
-
-
-def validate_account(value):
-    digits = identifiers._digits(value)
-    if not re.fullmatch(r"\d{20}", digits):
-        raise ValidationError(
-            _("The account number is 20 digits, e.g. 40817 810 0 0000 1234567."),
-            code="account_format",
-        )
-    return digits
-
-
-ACCOUNT_WEIGHTS = ((7, 1, 3) * 8)[:23]
-
-
-def account_key_matches(bik, account):
-    """The Bank of Russia control key: BIK-derived prefix + account, weights 7-1-3, sum % 10 == 0.
-
-    The prefix is the BIK's last three digits, or "0" and its 5th-6th digits for an account
-    held at a Bank of Russia settlement centre (BIK ending in 000, 001 or 002).
-    """
-    prefix = "0" + bik[4:6] if bik[6:9] in ("000", "001", "002") else bik[6:9]
-    digits = prefix + account
-    return sum(int(d) * w for d, w in zip(digits, ACCOUNT_WEIGHTS, strict=True)) % 10 == 0
-
-
-def check_bank_account(value):
-    """The format ``ru-bank-account`` and the step form's check of a whole answer."""
-    bik, account = value.get("bik"), value.get("account")
-    if (
-        isinstance(bik, str)
-        and isinstance(account, str)
-        and re.fullmatch(r"\d{9}", bik)
-        and re.fullmatch(r"\d{20}", account)
-        and not account_key_matches(bik, account)
-    ):
-        raise ValidationError(
-            _("The account number does not match the BIK: check both against your bank's details."),
-            code="account_key",
-        )
-    return True
-
-
 class BankAccountField(ObjectField):
     name = "bank_account"
     label = _("Bank account")
@@ -474,11 +407,11 @@ class BankAccountField(ObjectField):
 
     def check(self, value):
         value = super().check(value)
-        check_bank_account(value)
+        identifiers.check_bank_account(value)
         return value
 
     def part_field(self, name, label, required):
-        normalise = validate_bik if name == "bik" else validate_account
+        normalise = identifiers.validate_bik if name == "bik" else identifiers.validate_account
         return NormalisingCharField(
             normalise,
             label=label,
