@@ -298,16 +298,10 @@ def schema_violations(payload_schema, payload):
     jsonschema's own messages quote the offending value (a passport number, a name): these
     texts are kept on the delivery and shown to officials outside the audited answers view.
     """
-    from constructor.integrations.mapping import make_pointer, payload_validator
+    from constructor.integrations.mapping import error_pointer, payload_validator
 
-    found = set()
-    for error in payload_validator(payload_schema).iter_errors(payload):
-        path = [str(part) for part in error.absolute_path]
-        if error.validator == "required" and isinstance(error.instance, dict):
-            missing = [key for key in error.validator_value if key not in error.instance]
-            path += missing[:1]
-        found.add(f"{make_pointer(path) or '/'}: {error.validator}")
-    return sorted(found)
+    errors = payload_validator(payload_schema).iter_errors(payload)
+    return sorted({f"{error_pointer(error)}: {error.validator}" for error in errors})
 
 
 def request_headers(delivery, body):

@@ -353,13 +353,18 @@ def payload_validator(payload_schema):
     return validator
 
 
+def error_pointer(error):
+    """The JSON pointer of a jsonschema error; for a missing required field, that field's."""
+    path = [str(part) for part in error.absolute_path]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [key for key in error.validator_value if key not in error.instance]
+        path += missing[:1]
+    return make_pointer(path) or "/"
+
+
 def payload_errors(payload_schema, payload):
     """[(JSON pointer, message)] of everything the agency schema rejects; [] when valid."""
-    problems = []
-    for error in payload_validator(payload_schema).iter_errors(payload):
-        path = [str(part) for part in error.absolute_path]
-        if error.validator == "required" and isinstance(error.instance, dict):
-            missing = [key for key in error.validator_value if key not in error.instance]
-            path += missing[:1]
-        problems.append((make_pointer(path) or "/", error.message))
-    return sorted(set(problems))
+    validator = payload_validator(payload_schema)
+    return sorted(
+        {(error_pointer(error), error.message) for error in validator.iter_errors(payload)}
+    )
