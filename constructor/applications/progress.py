@@ -8,11 +8,11 @@ the check-your-answers page and ``submit_draft`` all read a draft through this o
 
 from dataclasses import dataclass, field
 
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 
 from constructor.formbuilder.conditions import is_visible
 from constructor.formbuilder.forms import build_step_form
+from constructor.formbuilder.uploads import StoredUpload
 
 FILE_TYPE = "file"
 
@@ -49,7 +49,10 @@ def step_answers(step, form, files):
 
 
 def open_step_files(draft, state, step_key):
-    """The files saved for a step, reopened from private storage for its form."""
+    """The files saved for a step, reopened from private storage for its form.
+
+    They are ``StoredUpload``s: vetted and made safe when they arrived, not taken apart again.
+    """
     saved = state["step_files"].get(step_key) or {}
     ids = [file_id for file_ids in saved.values() for file_id in file_ids]
     if not ids:
@@ -61,7 +64,7 @@ def open_step_files(draft, state, step_key):
             record = records.get(file_id)
             if record is None:
                 continue
-            upload = UploadedFile(
+            upload = StoredUpload(
                 file=record.file.storage.open(record.file.name),
                 name=record.name,
                 content_type=record.content_type,

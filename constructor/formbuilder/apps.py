@@ -9,4 +9,7 @@ class FormBuilderConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from constructor.formbuilder import signals  # noqa: F401  (connects page_published)
+        from constructor.formbuilder import (  # noqa: F401
+            scanning,  # registers the upload scanner's system check
+            signals,  # connects page_published
+        )

@@ -147,6 +147,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 # Citizens' uploads: outside MEDIA_ROOT and never routed to a URL.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
+# The malware scanner every upload passes (constructor/formbuilder/scanning.py). None: uploads
+# are accepted unscanned, and the system check formbuilder.W001 says so at every start.
+UPLOAD_SCANNER = None
 
 # Citizen answers are encrypted at rest (AES-GCM): key id -> base64 of 32 random bytes.
 # New data uses the active key; old data is read with the key id stored beside it.

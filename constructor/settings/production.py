@@ -4,6 +4,8 @@ Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL.
 Required: CONSTRUCTOR_ENCRYPTION_KEYS ("id:base64key,id2:base64key") and
 CONSTRUCTOR_ACTIVE_KEY_ID (one of those ids) for the citizens' answers.
 Optional: CSRF_TRUSTED_ORIGINS (comma separated), SECURE_HSTS_SECONDS.
+ClamAV scans every upload: CLAMAV_SOCKET (clamd's unix socket), or CLAMAV_HOST and CLAMAV_PORT
+(default localhost:3310). While clamd does not answer, uploads are refused, never kept unscanned.
 """
 
 import os
@@ -34,6 +36,17 @@ CONSTRUCTOR_ACTIVE_KEY_ID = _required("CONSTRUCTOR_ACTIVE_KEY_ID")
 CSRF_TRUSTED_ORIGINS = [
     origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]
+UPLOAD_SCANNER = {
+    "BACKEND": "constructor.formbuilder.scanning.ClamdScanner",
+    "OPTIONS": (
+        {"socket_path": os.environ["CLAMAV_SOCKET"].strip()}
+        if os.environ.get("CLAMAV_SOCKET", "").strip()
+        else {
+            "host": os.environ.get("CLAMAV_HOST", "").strip() or "localhost",
+            "port": int(os.environ.get("CLAMAV_PORT", "").strip() or 3310),
+        }
+    ),
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

@@ -10,12 +10,13 @@ from constructor.formbuilder.forms import build_step_form
 from constructor.formbuilder.registry import field_types
 from constructor.formbuilder.validation import make_validator, schema_errors
 from tests.formbuilder.helpers import compiled, field, options, step, wizard_accepts
+from tests.formbuilder.samples import pdf
 
 TODAY = datetime.date.today()
 TOMORROW = (TODAY + datetime.timedelta(days=1)).isoformat()
 # The start of a Windows program (an "MZ" header with its PE signature).
 EXECUTABLE = b"MZ\x90\x00\x03" + b"\x00" * 59 + b"PE\x00\x00" + b"\x00" * 200
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = pdf()
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"

@@ -15,6 +15,7 @@ from wagtail import blocks
 
 from constructor.formbuilder.dates import check_date_bounds
 from constructor.formbuilder.registry import FieldType, lazy_format, list_items, register
+from constructor.formbuilder.uploads import vet_upload
 
 # Printable text: no control characters, nothing but spaces at either end (forms strip them).
 TEXT_PATTERN = r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$"
@@ -516,6 +517,7 @@ class MultipleFileField(forms.FileField):
                 code="file_content",
             )
         upload.content_type = kind.mime
+        vet_upload(upload, kind.mime, self.max_size)
 
     def allowed_names(self):
         return ", ".join(str(label) for mime, label in FILE_TYPES.values() if mime in self.allowed)
