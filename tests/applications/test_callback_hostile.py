@@ -9,6 +9,7 @@ NUL in a text column only fails on PostgreSQL.
 
 import json
 import logging
+from urllib.parse import quote, unquote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -69,7 +70,7 @@ def json_error(response, status):
 
 
 def test_a_ten_megabyte_body_is_413_json(client, application):
-    body = json.dumps(event(message="я" * (5 * 1024 * 1024))).encode()
+    body = json.dumps(event(message="я" * (5 * 1024 * 1024)), ensure_ascii=False).encode()
     answer = json_error(post_raw(client, application.number, body), 413)
     assert str(MAX_BODY_BYTES) in answer["error"]
     assert current(application) == "submitted"
@@ -278,8 +279,6 @@ def test_a_409_names_statuses_by_their_codes(client, application):
     "number", ["40-2026-%00", "%00", "40-2026-000001%0A", "4" * 5000, "40%E2%80%AE-2026"]
 )
 def test_a_malformed_number_is_404_to_an_agency_and_401_to_strangers(client, application, number):
-    from urllib.parse import unquote
-
     body = json.dumps(event()).encode()
     signed_for = unquote(number)
     agency = client.post(
@@ -445,8 +444,6 @@ def test_any_signed_bytes_get_a_json_answer_below_500(client, application, body)
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW_DB)
 @given(number=st.text(min_size=1, max_size=40))
 def test_any_number_in_the_address_gets_a_json_answer_below_500(client, application, number):
-    from urllib.parse import quote
-
     body = json.dumps(event()).encode()
     response = client.post(
         f"/api/v1/applications/{quote(number, safe='')}/status",
