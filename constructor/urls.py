@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from constructor.applications.api import api_not_found
 from constructor.applications.api import application_status as application_status_api
 from constructor.formbuilder.views import page_route_with_extension
 from constructor.review.audit import AuditLogView
@@ -27,6 +28,8 @@ urlpatterns = [
         application_status_api,
         name="api_application_status",
     ),
+    # The rest of /api/ answers JSON too, not the public site's HTML 404 (nor APPEND_SLASH).
+    re_path(r"^api(?:/.*)?$", api_not_found),
     # Wagtail serves slug-only paths; this passes ``<service>/form-schema.json`` (and
     # ``mapping-report.json``) to its route.
     re_path(

@@ -7,9 +7,20 @@ write lock on SQLite, 3.35 or later for RETURNING) until commit, so two applicat
 the same number, and a rolled-back submission gives its number back.
 """
 
+import re
+
 from django.db import connection, transaction
 
 from constructor.applications.models import ApplicationNumberCounter
+
+# What allocate_number gives: two-digit subject code, year, a sequence of at least six digits
+# (the number column holds 20 characters).
+NUMBER_SHAPE = re.compile(r"[0-9]{2}-[0-9]{4}-[0-9]{6,12}")
+
+
+def is_application_number(text):
+    """True when ``text`` has the shape of an application number (it may still not exist)."""
+    return bool(NUMBER_SHAPE.fullmatch(text))
 
 
 def allocate_number(region, year):

@@ -51,7 +51,14 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 
 class InvalidStatusChange(ValueError):
-    """The request itself is malformed (unknown status, missing reason, bad link): HTTP 400."""
+    """The request itself is malformed (unknown status, missing reason, bad link): HTTP 400.
+
+    ``field`` names the part of the request at fault, so the API's answer can point at it.
+    """
+
+    def __init__(self, message, field=""):
+        self.field = field
+        super().__init__(message)
 
 
 class TransitionNotAllowed(Exception):
@@ -68,16 +75,20 @@ def validate_change(status, message="", document_url=""):
     try:
         status = S(status)
     except ValueError:
-        raise InvalidStatusChange(_("Unknown status: %(status)s.") % {"status": status}) from None
+        raise InvalidStatusChange(
+            _("Unknown status: %(status)s.") % {"status": status}, "status"
+        ) from None
     if status in (S.DRAFT, S.SUBMITTED):
-        raise InvalidStatusChange(_("Unknown status: %(status)s.") % {"status": status})
+        raise InvalidStatusChange(_("Unknown status: %(status)s.") % {"status": status}, "status")
     if status in NEEDS_MESSAGE and not (message or "").strip():
-        raise InvalidStatusChange(_("This status needs a message explaining it."))
+        raise InvalidStatusChange(_("This status needs a message explaining it."), "message")
     if document_url:
         try:
             _url_validator(document_url)
         except ValidationError:
-            raise InvalidStatusChange(_("The document link is not a valid web address.")) from None
+            raise InvalidStatusChange(
+                _("The document link is not a valid web address."), "document_url"
+            ) from None
     return status
 
 

@@ -62,13 +62,23 @@ class Integration(models.Model):
         """Hex HMAC-SHA256 of ``f"{timestamp}.{subject}." + body`` with the current secret."""
         return signing.signature(self.hmac_secret, body, timestamp, subject)
 
-    def verify(self, body, timestamp, signature, subject=""):
+    def signature_matches(self, body, timestamp, signature, subject=""):
         """True when ``signature`` matches the current or (while rotating) the previous secret.
 
-        ``subject`` is what the request is about (see signing.py): it must be the one signed.
+        Whether or not the integration is active: ``verify`` is the check that lets a request
+        in; this one only tells a switched-off integration from a stranger in the logs.
         """
         secrets = (self.hmac_secret, self.previous_hmac_secret)
         return signing.matches(secrets, body, timestamp, signature, subject)
+
+    def verify(self, body, timestamp, signature, subject=""):
+        """True when the integration is active and ``signature`` is made with one of its secrets.
+
+        ``subject`` is what the request is about (see signing.py): it must be the one signed.
+        A switched-off integration verifies nothing: turning it off is how officials stop an
+        agency's system (or whoever holds its leaked secret) from moving any status.
+        """
+        return self.is_active and self.signature_matches(body, timestamp, signature, subject)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -11,6 +11,7 @@ Kept free of Django so the agency simulator and the models sign the same way fro
 
 import hashlib
 import hmac
+import re
 import time
 
 # A request's X-Timestamp may be this far from the receiver's clock, either way.
@@ -28,11 +29,15 @@ def signature(secret, body, timestamp, subject=""):
 
 
 def sent_at(timestamp):
-    """The whole Unix seconds of an ``X-Timestamp`` header, or None when it is not that."""
-    try:
-        return int(str(timestamp).strip())
-    except ValueError:
+    """The whole Unix seconds of an ``X-Timestamp`` header, or None when it is not that.
+
+    ASCII digits only, at most 12 of them: ``int()`` would also take ``+``, ``_`` and other
+    scripts' digits, and a number too large for a float cannot be compared with the clock.
+    """
+    text = str(timestamp).strip()
+    if not re.fullmatch(r"[0-9]{1,12}", text):
         return None
+    return int(text)
 
 
 def fresh(timestamp, now=None):
