@@ -14,6 +14,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 _SCRATCH = tempfile.TemporaryDirectory(prefix="constructor-test-")
 MEDIA_ROOT = Path(_SCRATCH.name) / "media"
 PRIVATE_MEDIA_ROOT = Path(_SCRATCH.name) / "private"
+# Never the developer's var/demo-secrets.json: tests must not create or read an install's secrets.
+DEMO_SECRETS_PATH = Path(_SCRATCH.name) / "demo-secrets.json"
 CONSTRUCTOR_ENCRYPTION_KEYS = {
     "test1": "wvZVtWu2VlG23u2RyQj/RWVECMuccbeXbQ5grSzgdaU=",
     "test2": "u7WLFWMBojyqYaJ9a8sjWlQa4kFBRjTnALcU4X167jQ=",
