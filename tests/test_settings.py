@@ -40,7 +40,8 @@ def production_env(tmp_path):
     return {
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "gosuslugi.example.ru,.gosuslugi.example.ru",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        # `check` never connects, so no server needs to listen here.
+        "DATABASE_URL": "postgres://constructor@127.0.0.1:5432/constructor",
         "CONSTRUCTOR_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "CONSTRUCTOR_ACTIVE_KEY_ID": "k1",
     }
@@ -69,6 +70,15 @@ def test_blank_secret_key_counts_as_missing(tmp_path):
     result = run_manage(["check"], env, tmp_path)
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable for production." in result.stderr
+
+
+@pytest.mark.parametrize("name", ["{tmp_path}/production.sqlite3", ":memory:"])
+def test_production_settings_refuse_an_sqlite_database(tmp_path, name):
+    url = f"sqlite:///{name.format(tmp_path=tmp_path)}"
+    result = run_manage(["check"], production_env(tmp_path) | {"DATABASE_URL": url}, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL points at an SQLite file" in result.stderr
+    assert "Set it to a PostgreSQL database" in result.stderr
 
 
 def test_sqlite_url_gives_the_file_path():

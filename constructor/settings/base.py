@@ -36,6 +36,14 @@ def database_from_url(url):
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
+def port_from_env(name, default):
+    """A TCP port from the environment, or a message that names the variable."""
+    value = os.environ.get(name, default).strip()
+    if not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
+        raise ImproperlyConfigured(f"{name} must be a port number from 1 to 65535, not {value!r}.")
+    return int(value)
+
+
 INSTALLED_APPS = [
     "constructor.services",
     "constructor.formbuilder",
@@ -218,5 +226,9 @@ PORTAL_HOSTNAME = os.environ.get("CONSTRUCTOR_PORTAL_HOSTNAME", "localhost")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "noreply@gosuslugi-constructor.localhost"
 
-# Base URL of the loopback agency simulator; demo integrations post to <base>/<code>/.
-AGENCY_SIMULATOR_URL = os.environ.get("AGENCY_SIMULATOR_URL", "http://127.0.0.1:8765/")
+# The loopback agency simulator: `make run` starts it on SIMULATOR_PORT, and demo integrations
+# post to <AGENCY_SIMULATOR_URL>/<code>/ (load_demo moves them when the port changes).
+SIMULATOR_PORT = port_from_env("SIMULATOR_PORT", "8765")
+AGENCY_SIMULATOR_URL = os.environ.get("AGENCY_SIMULATOR_URL", f"http://127.0.0.1:{SIMULATOR_PORT}/")
+# This install's own HMAC secrets for the demo integrations (fixtures/demo/install_secrets.py).
+DEMO_SECRETS_PATH = VAR_DIR / "demo-secrets.json"

@@ -1,6 +1,7 @@
 """Production settings: everything secret or host-specific comes from the environment.
 
-Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL.
+Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL (PostgreSQL; SQLite is
+refused).
 Required: CONSTRUCTOR_ENCRYPTION_KEYS ("id:base64key,id2:base64key") and
 CONSTRUCTOR_ACTIVE_KEY_ID (one of those ids) for the citizens' answers.
 Optional: CSRF_TRUSTED_ORIGINS (comma separated), SECURE_HSTS_SECONDS.
@@ -25,8 +26,15 @@ def _required(name):
 DEBUG = False
 SECRET_KEY = _required("SECRET_KEY")
 ALLOWED_HOSTS = [host.strip() for host in _required("ALLOWED_HOSTS").split(",") if host.strip()]
-# base.py already built DATABASES from it; production must not fall back to the embedded file.
+# base.py already built DATABASES from it; production must not fall back to the embedded file,
+# nor run on SQLite at all: gunicorn's workers and the task worker write at once, and what
+# production relies on (Russian full-text search, connection health checks) is PostgreSQL's.
 _required("DATABASE_URL")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    raise ImproperlyConfigured(
+        "DATABASE_URL points at an SQLite file, which production does not support. "
+        "Set it to a PostgreSQL database, e.g. postgres://user:password@host:5432/constructor."
+    )
 CONSTRUCTOR_ENCRYPTION_KEYS = dict(
     item.strip().split(":", 1)
     for item in _required("CONSTRUCTOR_ENCRYPTION_KEYS").split(",")

@@ -1,6 +1,7 @@
 """Settings for the pytest suite: fast hashing, immediate tasks, throwaway media."""
 
 import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -8,8 +9,13 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = [".localhost", "localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = tempfile.mkdtemp(prefix="constructor-test-media-")
-PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="constructor-test-private-")
+# Throwaway state of one test process, removed when it exits (mkdtemp left a pair of folders
+# in the system's temp folder on every run).
+_SCRATCH = tempfile.TemporaryDirectory(prefix="constructor-test-")
+MEDIA_ROOT = Path(_SCRATCH.name) / "media"
+PRIVATE_MEDIA_ROOT = Path(_SCRATCH.name) / "private"
+# Never the developer's var/demo-secrets.json: tests must not create or read an install's secrets.
+DEMO_SECRETS_PATH = Path(_SCRATCH.name) / "demo-secrets.json"
 CONSTRUCTOR_ENCRYPTION_KEYS = {
     "test1": "wvZVtWu2VlG23u2RyQj/RWVECMuccbeXbQ5grSzgdaU=",
     "test2": "u7WLFWMBojyqYaJ9a8sjWlQa4kFBRjTnALcU4X167jQ=",

@@ -1,7 +1,8 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from fixtures.demo.install_secrets import DemoSecretsError
 from fixtures.demo.loader import load_demo
 
 
@@ -13,7 +14,10 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         started = time.monotonic()
-        lines = load_demo()
+        try:
+            lines = load_demo()
+        except DemoSecretsError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"Demo content loaded in {time.monotonic() - started:.1f} s:")
         for line in lines:
             self.stdout.write(f"  {line}")

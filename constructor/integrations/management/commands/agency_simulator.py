@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from jsonschema.exceptions import SchemaError
@@ -46,7 +47,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="Address to listen on.")
-        parser.add_argument("--port", type=int, default=8765, help="Port to listen on.")
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=settings.SIMULATOR_PORT,
+            help="Port to listen on (default %(default)s: SIMULATOR_PORT, else 8765).",
+        )
         parser.add_argument("--fail-500", action="store_true", help="Answer every delivery 500.")
         parser.add_argument(
             "--hang", action="store_true", help="Hold every delivery past the client's timeout."
