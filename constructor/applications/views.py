@@ -113,6 +113,9 @@ def check_answers(request, service):
             problems = error.problems
         else:
             return redirect("applications:receipt", service, application.number)
+    # A complete draft is a stored one. The page hands out a resume link that lives
+    # DRAFT_RETENTION from now, and so must the draft (housekeeping counts from updated_at).
+    draft.save(update_fields=["updated_at"])
     sections = answer_sections(progress, service)
     return render(
         request,
@@ -246,7 +249,8 @@ def resume(request, token):
     except signing.BadSignature:
         return resume_failed(request, expired=False)
     if draft is None:
-        return resume_failed(request, expired=False)
+        # A good link whose draft is gone: purged after the retention, or started again.
+        return resume_failed(request, expired=True)
     remember_draft(request, draft)
     if draft.application_id:
         return redirect("applications:receipt", draft.page.slug, draft.application.number)
