@@ -109,6 +109,18 @@ class RegionBranding(BaseSiteSetting):
     class Meta:
         verbose_name = _("region branding")
 
+    @classmethod
+    def for_site(cls, site):
+        """The site's branding; an unsaved one with the defaults when the site has none yet.
+
+        Wagtail's own ``for_site`` creates the row on first use, so the first visit of a site
+        without branding (the federal portal) wrote to the database. Visits write nothing; the
+        row is created when someone saves the branding in Settings.
+        """
+        if site is None:
+            raise cls.DoesNotExist(f"{cls.__name__} does not exist for site None.")
+        return cls.base_queryset().filter(site=site).first() or cls(site=site)
+
     def clean(self):
         colour = parse_hex_colour(self.accent_colour)
         if colour is None:

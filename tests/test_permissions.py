@@ -504,6 +504,23 @@ def test_moderator_saves_own_branding(client, moderator, region):
     assert branding.accent_colour == "#0d4cd3"
 
 
+def test_a_site_without_branding_shows_the_defaults_and_gets_its_row_on_save(
+    client, federal_admin, region
+):
+    portal = Site.objects.get(is_default_site=True)
+    assert not RegionBranding.objects.filter(site=portal).exists()
+    assert client.get("/branding.css", HTTP_HOST="localhost").status_code == 200
+    assert RegionBranding.for_site(portal).display_name == "Госуслуги"
+    assert not RegionBranding.objects.filter(site=portal).exists()  # looking created nothing
+    client.force_login(federal_admin)
+    assert client.get(branding_url(portal)).status_code == 200
+    response = client.post(
+        branding_url(portal), {"display_name": "Госуслуги регионов", "accent_colour": "#0d4cd3"}
+    )
+    assert response.status_code == 302
+    assert RegionBranding.objects.get(site=portal).display_name == "Госуслуги регионов"
+
+
 def test_editor_cannot_edit_branding(client, editor, region):
     client.force_login(editor)
     assert_denied(client, client.get(branding_url(region.site)))

@@ -5,6 +5,7 @@ id signed with the site's secret, so closing the browser loses nothing and a gue
 edited link opens nobody's draft.
 """
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -12,7 +13,6 @@ from constructor.applications.models import ApplicationDraft
 
 SESSION_KEY = "application_drafts"
 RESUME_SALT = "constructor.applications.resume"
-RESUME_MAX_AGE = 30 * 24 * 60 * 60
 
 
 def session_draft(request, page):
@@ -53,8 +53,10 @@ def resume_url(request, draft):
 
 def draft_from_token(token):
     """The draft a resume link names; ``signing.BadSignature`` (or its subclass
-    ``SignatureExpired``) when the link was altered or is older than 30 days."""
-    payload = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+    ``SignatureExpired``) when the link was altered or is older than ``DRAFT_RETENTION``.
+
+    None when the draft is gone: housekeeping purged it, or the citizen started again."""
+    payload = signing.loads(token, salt=RESUME_SALT, max_age=settings.DRAFT_RETENTION)
     return (
         ApplicationDraft.objects.filter(pk=payload.get("draft"))
         .select_related("page", "form_version", "application")

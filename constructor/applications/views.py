@@ -61,7 +61,11 @@ def start_url(page):
 
 
 def open_draft(request, page):
-    """This browser's draft for the service; a new one on the live form if there is none."""
+    """This browser's unsent draft for the service, or a new one on the live form.
+
+    A new draft is not stored: looking at a form writes nothing (no draft, no session), so a
+    crawler cannot fill the database. The wizard stores it with the first answer sent.
+    """
     draft = session_draft(request, page)
     if draft is not None and draft.application_id is None:
         return draft
@@ -70,8 +74,6 @@ def open_draft(request, page):
         raise Http404(_("This service has no online application form."))
     draft = ApplicationDraft(page=page, form_version=version, region=page.region)
     draft.seal_answers(empty_state())
-    draft.save()
-    remember_draft(request, draft)
     return draft
 
 
@@ -87,20 +89,17 @@ def start(request, service):
 @require_http_methods(["GET", "POST"])
 def step(request, service, step):
     page = service_for(request, service)
-    draft = session_draft(request, page)
-    if draft is None or draft.application_id:
-        return redirect("applications:start", service)
-    return wizard_view(request, step=step, draft=draft)
+    return wizard_view(request, step=step, draft=open_draft(request, page))
 
 
 @require_http_methods(["GET", "POST"])
 def check_answers(request, service):
     page = service_for(request, service)
     draft = session_draft(request, page)
-    if draft is None:
-        return redirect("applications:start", service)
-    if draft.application_id:
+    if draft is not None and draft.application_id:
         return redirect("applications:receipt", service, draft.application.number)
+    # With nothing sent yet the replay below points at the first question.
+    draft = draft or open_draft(request, page)
     progress = replay(draft.form_version, draft, draft.open_answers())
     if not progress.complete:
         return redirect("applications:step", service, progress.first_incomplete)
@@ -114,6 +113,9 @@ def check_answers(request, service):
             problems = error.problems
         else:
             return redirect("applications:receipt", service, application.number)
+    # A complete draft is a stored one. The page hands out a resume link that lives
+    # DRAFT_RETENTION from now, and so must the draft (housekeeping counts from updated_at).
+    draft.save(update_fields=["updated_at"])
     sections = answer_sections(progress, service)
     return render(
         request,
@@ -247,7 +249,8 @@ def resume(request, token):
     except signing.BadSignature:
         return resume_failed(request, expired=False)
     if draft is None:
-        return resume_failed(request, expired=False)
+        # A good link whose draft is gone: purged after the retention, or started again.
+        return resume_failed(request, expired=True)
     remember_draft(request, draft)
     if draft.application_id:
         return redirect("applications:receipt", draft.page.slug, draft.application.number)

@@ -3,8 +3,9 @@
 One Django form per step, built from the FormVersion by ``build_step_form``; steps appear or
 disappear through ``condition_dict``, evaluated on the server from the answers so far. The
 wizard state lives, encrypted, in the ApplicationDraft row, so a draft survives closing the
-browser. Steps have their own URLs (back is a plain link and keeps every answer); a step
-later than the first unfinished one sends the citizen back there.
+browser; the row is stored with the first page the citizen sends, never on a visit. Steps have
+their own URLs (back is a plain link and keeps every answer); a step later than the first
+unfinished one sends the citizen back there.
 """
 
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, StepsHelper
 
 from constructor.applications.changes import draft_form_changes
-from constructor.applications.drafts import resume_url
+from constructor.applications.drafts import remember_draft, resume_url
 from constructor.applications.models import ApplicationFile
 from constructor.applications.progress import (
     empty_state,
@@ -133,6 +134,19 @@ class ApplicationWizard(NamedUrlWizardView):
         for attr in ("_resolved_form_list", "_cache_signature"):
             self.__dict__.pop(attr, None)
 
+    def draft_stored(self):
+        return not self.draft._state.adding
+
+    def store_draft(self):
+        """Store a new draft when the citizen first sends a page, answered well or not.
+
+        Until then the draft lives only in this request (views.open_draft): showing the form
+        wrote nothing. From now on the session ties the draft to this browser.
+        """
+        if not self.draft_stored():
+            self.draft.save()
+            remember_draft(self.request, self.draft)
+
     def get_step_url(self, step):
         return reverse("applications:step", args=[self.page.slug, step])
 
@@ -160,7 +174,8 @@ class ApplicationWizard(NamedUrlWizardView):
             )
             return redirect(self.get_step_url(progress.first_incomplete))
         self.storage.current_step = step
-        self.storage.save()
+        if self.draft_stored():
+            self.storage.save()
         data = self.storage.get_step_data(step)
         files = self.storage.get_step_files(step) if data is not None else None
         return self.render(self.get_form(step, data=data, files=files))
@@ -176,6 +191,7 @@ class ApplicationWizard(NamedUrlWizardView):
                 _("The page was changed before sending. Check your answers on it and continue."),
             )
             return redirect(self.get_step_url(step))
+        self.store_draft()
         self.storage.current_step = step
         files = self.storage.get_step_files(step)
         if files:
@@ -220,7 +236,8 @@ class ApplicationWizard(NamedUrlWizardView):
             step_number=keys.index(step) + 1,
             step_count=len(keys),
             previous_url=self.get_step_url(previous) if previous else self.page.url,
-            resume_url=resume_url(self.request, self.draft),
+            # Nothing is saved before the first page is sent: no link to come back to yet.
+            resume_url=resume_url(self.request, self.draft) if self.draft_stored() else None,
             error_summary=error_summary(form),
             fields=layout_fields(self.layout[step], form, self.storage.data, self.draft),
             return_to_check=self.request.GET.get("return") == "check",

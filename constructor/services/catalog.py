@@ -4,14 +4,19 @@ They are plain functions called from the page models' routes, so the queries a c
 page costs are visible in one place.
 """
 
+import logging
+
 from django.core.paginator import Paginator
+from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from constructor.services.models import ServiceCategory, ServicePage
+from constructor.services.search_query import search_words, typed_query
+
+logger = logging.getLogger(__name__)
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_QUERY_MAX_LENGTH = 200
 
 
 def _live_services():
@@ -68,14 +73,36 @@ def category_listing(home, request, slug):
 
 
 def search_results(home, request):
-    """Database full-text search over the region's live services."""
-    query = (request.GET.get("q") or "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    """Database full-text search over the region's live services.
+
+    Only the query's words reach the backend (search_query.py), so no typed text is read as
+    query syntax. Should the backend fail all the same, the citizen gets a message instead of
+    an error page: the search runs, results included, inside a savepoint, so on PostgreSQL the
+    failed statement leaves the rest of the page's queries working.
+    """
+    query = typed_query(request.GET.get("q"))
     context = {"search_query": query, "results": None, "error": None}
     if not query:
         context["error"] = _("Type what you are looking for, e.g. «детский сад».")
         return context
-    results = _live_services().child_of(home).search(query, operator="and")
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    words = search_words(query)
+    try:
+        with transaction.atomic():
+            services = (
+                _live_services().child_of(home).search(" ".join(words), operator="and")
+                if words
+                else []
+            )
+            page = Paginator(services, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+            page.object_list = list(page.object_list)
+    except DatabaseError:
+        # What was typed stays out of the log: people paste anything into a search box.
+        logger.exception("Search failed in the database backend")
+        context["error"] = _(
+            "Search is not working right now. Try again in a few minutes "
+            "or browse the services by category."
+        )
+        return context
     context["results"] = page
     context["page_range"] = page.paginator.get_elided_page_range(
         page.number, on_each_side=1, on_ends=1

@@ -6,6 +6,7 @@ same code runs on the embedded SQLite file and on PostgreSQL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -192,6 +193,15 @@ DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "12"))
 DELIVERY_SWEEP_SECONDS = float(os.environ.get("DELIVERY_SWEEP_SECONDS", "60"))
 # An attempt holds its delivery for the integration's timeout plus this margin.
 DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "30"))
+
+# Housekeeping (constructor/applications/housekeeping.py), run by the worker every
+# HOUSEKEEPING_SECONDS: unsent drafts unchanged for DRAFT_RETENTION go with their files (a resume
+# link lives as long, and the citizen pages say 30 days), finished task results after
+# TASK_RESULT_RETENTION, expired sessions (SESSION_COOKIE_AGE) as clearsessions would.
+DRAFT_RETENTION = timedelta(days=30)
+TASK_RESULT_RETENTION = timedelta(days=int(os.environ.get("TASK_RESULT_RETENTION_DAYS", "7")))
+HOUSEKEEPING_SECONDS = float(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
+HOUSEKEEPING_TASK_BACKEND = os.environ.get("HOUSEKEEPING_TASK_BACKEND", "default")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

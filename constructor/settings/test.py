@@ -30,5 +30,8 @@ TASKS = {
     # Deliveries POST to an agency: never inside the submitting transaction. Tests that need a
     # delivery run the database worker loop themselves (tests/integrations/test_delivery.py).
     "delivery": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    # Housekeeping schedules itself again: on the immediate backend it would never return.
+    "housekeeping": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 DELIVERY_TASK_BACKEND = "delivery"
+HOUSEKEEPING_TASK_BACKEND = "housekeeping"

@@ -192,11 +192,12 @@ class Citizen:
         return response
 
     def draft(self):
+        """This browser's stored draft; None before the citizen has sent a page."""
         from constructor.applications.drafts import SESSION_KEY
         from constructor.applications.models import ApplicationDraft
 
-        draft_id = self.client.session[SESSION_KEY][str(self.service.pk)]
-        return ApplicationDraft.objects.get(pk=draft_id)
+        draft_id = self.client.session.get(SESSION_KEY, {}).get(str(self.service.pk))
+        return ApplicationDraft.objects.get(pk=draft_id) if draft_id else None
 
     def filled_draft(self):
         self.fill_all()
