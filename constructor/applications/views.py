@@ -241,7 +241,14 @@ def private(response):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def resume(request, token):
+    """Open a draft from its resume link in this browser.
+
+    The GET only asks; the citizen's press of the button (a POST) ties the draft to this
+    browser's session. Mail scanners and link previews fetch links on their own, and a visit
+    must write nothing (no session row), so only the citizen's own action stores anything.
+    """
     try:
         draft = draft_from_token(token)
     except signing.SignatureExpired:
@@ -251,6 +258,14 @@ def resume(request, token):
     if draft is None:
         # A good link whose draft is gone: purged after the retention, or started again.
         return resume_failed(request, expired=True)
+    if request.method == "GET":
+        return private(
+            render(
+                request,
+                "applications/resume_confirm.html",
+                {"page": draft.page, "submitted": bool(draft.application_id)},
+            )
+        )
     remember_draft(request, draft)
     if draft.application_id:
         return redirect("applications:receipt", draft.page.slug, draft.application.number)

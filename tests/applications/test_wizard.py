@@ -221,10 +221,27 @@ def test_resume_link_brings_the_draft_to_another_browser(citizen, client):
     citizen.post_step("applicant", VALID_STEPS["applicant"])
     token = resume_token(citizen.draft())
     other = type(citizen.client)(HTTP_HOST=citizen.client.defaults["HTTP_HOST"])
-    response = other.get(f"/apply/resume/{token}/", follow=True)
+    asked = other.get(f"/apply/resume/{token}/")
+    assert asked.status_code == 200
+    assert "Продолжить заполнение" in html(asked)
+    response = other.post(f"/apply/resume/{token}/", follow=True)
     assert response.redirect_chain[-1][0].endswith("/step/children/")
     back = other.get(citizen.step_url("applicant"))
     assert 'value="Иванова"' in html(back)
+
+
+def test_opening_a_resume_link_stores_nothing_until_the_citizen_continues(citizen):
+    from django.contrib.sessions.models import Session
+
+    citizen.start()
+    citizen.post_step("applicant", VALID_STEPS["applicant"])
+    token = resume_token(citizen.draft())
+    sessions = Session.objects.count()
+    # A mail scanner or a link preview fetches the link without a cookie.
+    scanner = type(citizen.client)(HTTP_HOST=citizen.client.defaults["HTTP_HOST"])
+    assert scanner.get(f"/apply/resume/{token}/").status_code == 200
+    assert Session.objects.count() == sessions
+    assert scanner.get(citizen.step_url("children")).status_code == 302
 
 
 def test_forged_resume_link_gets_a_clear_page(citizen):
