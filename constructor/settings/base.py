@@ -182,6 +182,12 @@ DELIVERY_SWEEP_SECONDS = float(os.environ.get("DELIVERY_SWEEP_SECONDS", "60"))
 # An attempt holds its delivery for the integration's timeout plus this margin.
 DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "30"))
 
+# The citizen's status link (constructor/applications/status_links.py) works for this many days
+# from when it was issued; after that its page sends a new one to the application's e-mail
+# address, at most once per STATUS_LINK_RESEND_SECONDS for each application.
+STATUS_LINK_LIFETIME_DAYS = int(os.environ.get("STATUS_LINK_LIFETIME_DAYS", "90"))
+STATUS_LINK_RESEND_SECONDS = int(os.environ.get("STATUS_LINK_RESEND_SECONDS", "300"))
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
