@@ -1,15 +1,13 @@
-"""Officials' view of applications: their region's list, filters, detail, CSV export.
+"""Officials' view of applications: their region's list, filters, detail, CSV and XLSX export.
 
 Every read of decrypted answers by staff is written to AnswerAccess (invariant 5); officials
 see only their regions (invariant 6), federal admins every region.
 """
 
-import csv
-
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from constructor.applications.models import (
 )
 from constructor.review.audit import log_answer_access
 from constructor.services.models import ServicePage
+from constructor.spreadsheets import csv_response, xlsx_response
 from sites.permissions import regions_for_user
 
 PAGE_SIZE = 50
@@ -170,7 +169,12 @@ def download_file(request, number, file_id):
     return response
 
 
-def export_csv(request):
+def export_table(request):
+    """The export's header and rows for the applications the official may see and filtered.
+
+    Both downloads come from here, so CSV and XLSX carry the same columns, the same region
+    scoping and the same audit trail: each exported application gets an "export" access record.
+    """
     _form, queryset = filtered(request)
     applications = list(queryset)
     answered = [
@@ -188,25 +192,30 @@ def export_csv(request):
         for _step, label, _value in rows:
             if label not in questions:
                 questions.append(label)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="applications-{stamp}.csv"'
-    # The byte order mark makes Excel read the file as UTF-8, so Cyrillic is not garbled.
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("Number"), _("Service"), _("Region"), _("Status"), _("Submitted"), *questions]
-    )
-    for app, rows in answered:
-        by_label = {label: value for _step, label, value in rows}
-        writer.writerow(
+    header = [_("Number"), _("Service"), _("Region"), _("Status"), _("Submitted"), *questions]
+    rows = []
+    for app, answers in answered:
+        by_label = {label: value for _step, label, value in answers}
+        rows.append(
             [
                 app.number,
                 app.page.title,
                 app.region.name,
                 app.get_status_display(),
-                timezone.localtime(app.submitted_at).strftime("%d.%m.%Y %H:%M"),
+                app.submitted_at,
                 *[by_label.get(question, "") for question in questions],
             ]
         )
-    return response
+    return header, rows
+
+
+def export_name(extension):
+    return f"applications-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{extension}"
+
+
+def export_csv(request):
+    return csv_response(export_name("csv"), *export_table(request))
+
+
+def export_xlsx(request):
+    return xlsx_response(export_name("xlsx"), _("Applications"), *export_table(request))

@@ -83,6 +83,10 @@ class Application(EncryptedAnswers):
     )
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
     pilot = models.BooleanField(_("pilot"), default=False)
+    # When the citizen last asked for a new status link: at most one per few minutes.
+    status_link_sent_at = models.DateTimeField(
+        _("new status link sent at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -15,12 +15,9 @@ concurrent callbacks serialise; an ``event_key`` seen before is a replay and rec
 The citizen is notified after the transaction commits (notifications.py).
 """
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from constructor.applications.models import Application, ApplicationEvent, ApplicationStatus
@@ -149,40 +146,6 @@ def _notify(event_id):
     from constructor.applications.notifications import notify_status_change
 
     notify_status_change(event_id)
-
-
-# The citizen's status link -------------------------------------------------------------------
-
-STATUS_SALT = "constructor.applications.status"
-
-
-def status_token(application):
-    """A signed token naming the application: the citizen's link to its status, no login."""
-    return signing.dumps({"application": str(application.uuid)}, salt=STATUS_SALT, compress=True)
-
-
-def application_from_token(token):
-    """The application a status token names, or None; ``signing.BadSignature`` if altered."""
-    payload = signing.loads(token, salt=STATUS_SALT)
-    return (
-        Application.objects.select_related("page", "region", "form_version")
-        .filter(uuid=payload.get("application"))
-        .first()
-    )
-
-
-def status_path(application):
-    return reverse("applications:status", args=[status_token(application)])
-
-
-def status_url(application, request=None):
-    """The absolute status link: on the request's host, else on the service's own site."""
-    path = status_path(application)
-    if request is not None:
-        return request.build_absolute_uri(path)
-    site = application.page.get_site()
-    root = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
-    return root.rstrip("/") + path
 
 
 def timeline(application):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from constructor.applications import views
+from constructor.applications import status_views, views
 
 app_name = "applications"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("<str:service>/restart/", views.restart, name="restart"),
     path("<str:service>/submitted/<str:number>/", views.receipt, name="receipt"),
     # After the service patterns: a token never equals "check" or "restart".
-    path("status/<str:token>/", views.status, name="status"),
+    path("status/<str:token>/", status_views.status, name="status"),
+    path("status/<str:token>/renew/", status_views.renew_status_link, name="status_renew"),
 ]

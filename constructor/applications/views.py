@@ -18,8 +18,10 @@ from constructor.applications.drafts import (
     session_draft,
 )
 from constructor.applications.models import ApplicationDraft
+from constructor.applications.notifications import citizen_email
 from constructor.applications.progress import empty_state, replay
-from constructor.applications.statuses import application_from_token, status_url, timeline
+from constructor.applications.status_links import link_expires_at, status_url
+from constructor.applications.statuses import timeline
 from constructor.applications.submission import IncompleteDraft, submit_draft
 from constructor.applications.wizard import ApplicationWizard
 from constructor.formbuilder.models import live_form_version
@@ -204,30 +206,9 @@ def receipt(request, service, number):
                 "page": page,
                 "application": application,
                 "timeline": timeline(application),
+                "status_link_expires": link_expires_at(),
                 "status_url": status_url(application, request),
-            },
-        )
-    )
-
-
-def status(request, token):
-    """The citizen's status page behind the signed link from the receipt and the e-mails."""
-    try:
-        application = application_from_token(token)
-    except signing.BadSignature:
-        raise Http404 from None
-    site = Site.find_for_request(request)
-    region = getattr(site, "region", None) if site else None
-    if application is None or region is None or region.pk != application.region_id:
-        raise Http404
-    return private(
-        render(
-            request,
-            "applications/status.html",
-            {
-                "page": application.page,
-                "application": application,
-                "timeline": timeline(application),
+                "status_link_renewable": bool(citizen_email(application)),
             },
         )
     )

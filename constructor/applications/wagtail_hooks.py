@@ -13,6 +13,11 @@ def register_application_urls():
     return [
         path("applications/", admin_views.index, name="applications_admin_index"),
         path("applications/export.csv", admin_views.export_csv, name="applications_admin_export"),
+        path(
+            "applications/export.xlsx",
+            admin_views.export_xlsx,
+            name="applications_admin_export_xlsx",
+        ),
         path("applications/<str:number>/", admin_views.detail, name="applications_admin_detail"),
         path(
             "applications/<str:number>/files/<uuid:file_id>/",

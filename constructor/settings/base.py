@@ -203,6 +203,12 @@ TASK_RESULT_RETENTION = timedelta(days=int(os.environ.get("TASK_RESULT_RETENTION
 HOUSEKEEPING_SECONDS = float(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
 HOUSEKEEPING_TASK_BACKEND = os.environ.get("HOUSEKEEPING_TASK_BACKEND", "default")
 
+# The citizen's status link (constructor/applications/status_links.py) works for this many days
+# from when it was issued; after that its page sends a new one to the application's e-mail
+# address, at most once per STATUS_LINK_RESEND_SECONDS for each application.
+STATUS_LINK_LIFETIME_DAYS = int(os.environ.get("STATUS_LINK_LIFETIME_DAYS", "90"))
+STATUS_LINK_RESEND_SECONDS = int(os.environ.get("STATUS_LINK_RESEND_SECONDS", "300"))
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
