@@ -12,7 +12,7 @@ from wagtail.models import Page, Site
 
 from constructor.applications.drafts import SESSION_KEY
 from constructor.applications.models import ApplicationDraft
-from constructor.applications.statuses import status_path
+from constructor.applications.status_links import status_path
 from sites.models import InformationPage, PortalHomePage
 from tests.applications.conftest import VALID_STEPS
 
