@@ -9,7 +9,8 @@ def publish_approved(workflow_state, user=None):
 
     Wagtail's default publishes as the approving user and checks their publish permission;
     reviewers have none in the page tree (they approve, they do not edit), so the check is
-    the workflow itself.
+    the workflow itself. The publish gate still applies (``services.publish_gate``);
+    ``FederalReviewTask`` sends back a page it would refuse before the approval gets here.
     """
     revision = workflow_state.content_object.get_latest_revision()
     revision.publish(user=user, skip_permission_checks=True)

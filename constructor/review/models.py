@@ -53,6 +53,12 @@ def quality_summary(report):
     return "\n".join(lines)
 
 
+def refusal_summary(refusal):
+    lines = [gettext("The page cannot be published: fix these errors and submit it again.")]
+    lines += [f"— {message}" for message in refusal.messages]
+    return "\n".join(lines)
+
+
 class RejectionReasonForm(TaskStateCommentForm):
     """Rejecting needs a reason: the editor must learn what to change."""
 
@@ -64,12 +70,31 @@ class RejectionReasonForm(TaskStateCommentForm):
 
 
 class FederalReviewTask(AbstractGroupApprovalTask):
-    """Wagtail's group approval, with a required reason when changes are requested."""
+    """Wagtail's group approval, with a required reason when changes are requested.
+
+    Approval publishes the page's latest revision (``finish.publish_approved``), and the publish
+    gate refuses a revision whose form or agency mapping has errors (e.g. the agency's schema
+    changed while the page waited). Refused inside the approval, it would undo the approval
+    with an error page; so an approval the gate would refuse sends the page back to its editor
+    instead, with what the check found as the comment (history and Wagtail's e-mail).
+    """
 
     def get_form_for_action(self, action):
         if action == "reject":
             return RejectionReasonForm
         return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from constructor.services.models import ServicePage
+        from constructor.services.publish_gate import publish_refusal
+
+        page = task_state.workflow_state.content_object.specific
+        if action_name == "approve" and isinstance(page, ServicePage):
+            refusal = publish_refusal(page.get_latest_revision_as_object())
+            if refusal is not None:
+                task_state.reject(user=user, comment=refusal_summary(refusal))
+                return None
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     class Meta:
         verbose_name = _("Federal review task")

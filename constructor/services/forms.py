@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms.pages import CopyForm
 
 from sites.permissions import regions_for_user
 
@@ -22,6 +23,18 @@ class ServicePageForm(WagtailAdminPageForm):
                     % {"code": code, "title": siblings.first().title},
                 )
         return cleaned_data
+
+
+class ServicePageCopyForm(CopyForm):
+    """Copying a service makes a draft: no "publish the copy", no alias (a live copy as well).
+
+    The copy is a new service that goes live through review (see ``ServicePage.copy``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("publish_copies", None)
+        self.fields.pop("alias", None)
 
 
 class CuratorForm(WagtailAdminModelForm):

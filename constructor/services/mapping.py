@@ -5,9 +5,10 @@ mapping and an integration, adding two page-level errors the checker cannot know
 integration without a form, and rules without an integration. It returns None when the page
 neither names an integration nor has rules: nothing is delivered, nothing to check.
 
-The publish gate lives in ``MappingServicePageForm.clean``: like the form checks of
-``blocks.form``, it is skipped while a draft is saved (Wagtail's deferred validation) and runs
-on publish and on submission for review. Each error appears beside its rule.
+The editor's side of the publish gate lives in ``MappingServicePageForm.clean``: like the form
+checks of ``blocks.form``, it is skipped while a draft is saved (Wagtail's deferred validation)
+and runs on publish and on submission for review, each error beside its rule. Every other way
+to put a page live meets the same check in ``publish_gate`` (run by ``ServicePage.save``).
 """
 
 import logging

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,7 +14,10 @@ from blocks.form import ApplicationFormBlock
 from blocks.landing import LandingStreamBlock
 from blocks.mapping import PayloadMappingBlock
 from constructor.review.panels import QualityPanel
+from constructor.services.forms import ServicePageCopyForm
 from constructor.services.mapping import MappingReportPanel, MappingServicePageForm
+from constructor.services.publish_gate import PublishRefused, check_publishable, goes_live
+from constructor.services.scheduled_publishing import SCHEDULED_PUBLISH, cancel_refused_schedule
 
 SERVICE_CODE_FORMATS = {
     # Federal registry numbers are ten digits; regional codes carry the subject code first.
@@ -216,6 +219,7 @@ class ServicePage(RoutablePageMixin, Page):
     parent_page_types = ["regions.RegionHomePage"]
     subpage_types = []
     base_form_class = MappingServicePageForm
+    copy_form_class = ServicePageCopyForm
 
     class Meta:
         verbose_name = _("service page")
@@ -246,6 +250,54 @@ class ServicePage(RoutablePageMixin, Page):
         from constructor.services.mapping import live_mapping_report
 
         return JsonResponse(live_mapping_report(self), json_dumps_params={"ensure_ascii": False})
+
+    def save(self, *args, **kwargs):
+        """Every way of putting the page live ends here: the publish gate runs first."""
+        if goes_live(self, kwargs.get("update_fields")):
+            check_publishable(self)
+        return super().save(*args, **kwargs)
+
+    def publish(
+        self,
+        revision,
+        user=None,
+        changed=True,
+        log_action=True,
+        previous_revision=None,
+        skip_permission_checks=False,
+    ):
+        """Publish in one transaction; a refused scheduled go-live is reported, not raised.
+
+        Wagtail clears the revisions' schedule before it writes the page row: the transaction
+        undoes that when the gate refuses the write. ``publish_scheduled`` publishes every due
+        revision in one loop, so its refusals are cancelled and told to the editor instead
+        (``scheduled_publishing``); every other caller gets the ``PublishRefused``.
+        """
+        try:
+            with transaction.atomic():
+                return super().publish(
+                    revision,
+                    user=user,
+                    changed=changed,
+                    log_action=log_action,
+                    previous_revision=previous_revision,
+                    skip_permission_checks=skip_permission_checks,
+                )
+        except PublishRefused as refusal:
+            if log_action != SCHEDULED_PUBLISH:
+                raise
+            cancel_refused_schedule(self, revision, refusal)
+            return None
+
+    def copy(self, *args, **kwargs):
+        """A copy of a service is a new service: always a draft, whatever ``keep_live`` says.
+
+        It lands in the same region with the same code (or in another region with this one's
+        curator and data), which only review catches; it goes live through the review workflow
+        like any new service. ``copy_form_class`` leaves the editor no option to publish it.
+        """
+        kwargs["keep_live"] = False
+        return super().copy(*args, **kwargs)
 
     def clean(self):
         super().clean()

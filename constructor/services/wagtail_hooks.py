@@ -1,8 +1,11 @@
-"""Admin views for categories and curators.
+"""Admin views for categories and curators, the mapping views, and the publish gate's admin parts.
 
 Curators belong to a region, and an official acts only inside their region (invariant 6):
 every curator view below (listing, edit, delete, history, usage, copy, chooser) sees only the
 curators of the user's regions; a federal admin (superuser) sees all of them.
+
+The publish gate (``publish_gate``) replaces the explorer's bulk "Publish" with one that
+refuses page by page, and registers the history entry of a refused scheduled publication.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -20,8 +23,10 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from constructor.services import mapping_views
+from constructor.services.bulk_publish import GatedPublishBulkAction
 from constructor.services.forms import CuratorForm
 from constructor.services.models import Curator, ServiceCategory, ServicePage
+from constructor.services.scheduled_publishing import REFUSED_ACTION, RefusedScheduleFormatter
 from sites.permissions import RegionPermissionPolicy, regions_for_user, user_acts_in_region
 
 
@@ -159,3 +164,12 @@ def mapping_report_header_button(page, user, view_name, next_url=None):
             priority=64,
             page=page,
         )
+
+
+# After Wagtail's own (order 0): the same action name, so this one replaces it.
+hooks.register("register_bulk_action", GatedPublishBulkAction, order=1)
+
+
+@hooks.register("register_log_actions")
+def register_publish_gate_log_actions(actions):
+    actions.register_action(REFUSED_ACTION)(RefusedScheduleFormatter)

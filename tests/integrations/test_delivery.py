@@ -76,7 +76,7 @@ PAYLOAD_SCHEMA = {
     "properties": {
         "application_number": {"type": "string"},
         "submitted_at": {"type": "string", "format": "date-time"},
-        "region_code": {"type": "string", "pattern": "^[0-9]{2}$"},
+        "region_code": {"type": "string", "pattern": "^\\d{2}$"},
         "applicant": {
             "type": "object",
             "required": ["last_name", "first_name", "snils"],
@@ -84,7 +84,7 @@ PAYLOAD_SCHEMA = {
                 "last_name": {"type": "string"},
                 "first_name": {"type": "string"},
                 "middle_name": {"type": "string"},
-                "snils": {"type": "string", "pattern": "^[0-9]{11}$"},
+                "snils": {"type": "string", "pattern": "^\\d{11}$"},
             },
         },
     },
