@@ -69,7 +69,9 @@ def category_listing(home, request, slug):
 
 def search_results(home, request):
     """Database full-text search over the region's live services."""
-    query = (request.GET.get("q") or "").strip()[:SEARCH_QUERY_MAX_LENGTH]
+    # A NUL byte ends the query string in the database driver (SQLite errors, PostgreSQL
+    # refuses it): it can only be noise, so it goes before anything else sees the query.
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:SEARCH_QUERY_MAX_LENGTH]
     context = {"search_query": query, "results": None, "error": None}
     if not query:
         context["error"] = _("Type what you are looking for, e.g. «детский сад».")
