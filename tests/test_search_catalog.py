@@ -114,6 +114,15 @@ def test_search_keeps_the_query_typed(client, region, kaluga_services):
     assert 'value="детский сад"' in response.content.decode()
 
 
+def test_a_nul_byte_in_the_query_is_dropped_not_a_server_error(client, region, kaluga_services):
+    response = client.get("/search/", {"q": "школу\x00"}, HTTP_HOST=host(region))
+    assert response.status_code == 200
+    assert titles(response.context["results"]) == ["Зачисление в школу"]
+    alone = client.get("/search/", {"q": "\x00"}, HTTP_HOST=host(region))
+    assert alone.status_code == 200
+    assert alone.context["error"]
+
+
 # Categories
 
 

@@ -8,6 +8,7 @@ their own URLs (back is a plain link and keeps every answer); a step later than 
 unfinished one sends the citizen back there.
 """
 
+import json
 from collections import OrderedDict
 
 from django import forms
@@ -281,9 +282,11 @@ def layout_fields(step, form, state, draft):
             item = {"kind": "field", "layout": field, "bound": form[field["key"]]}
             condition = field.get("condition")
             if condition and condition["field"] in form.fields:
-                # Shown or hidden live by application-form.js; the server decides anyway.
-                item["condition"] = {**condition, "name": form.add_prefix(condition["field"])}
-                item["condition_id"] = f"{item['bound'].auto_id}-condition"
+                # Shown or hidden live by application-form.js, which reads this JSON from a
+                # data attribute (no inline script under the CSP); the server decides anyway.
+                item["condition"] = json.dumps(
+                    {**condition, "name": form.add_prefix(condition["field"])}
+                )
             ids = saved_ids.get(form.add_prefix(field["key"]))
             if ids:
                 item["saved_files"] = list(draft.files.filter(id__in=ids))

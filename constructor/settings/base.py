@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "constructor.integrations",
     "sites",
     "blocks",
+    "csp",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "constructor.security.ContentSecurityPolicyMiddleware",
+    "constructor.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -213,6 +217,49 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Security headers (constructor/security.py; docs/ARCHITECTURE.md, "Security headers").
+# SecurityMiddleware's defaults already send X-Content-Type-Options: nosniff,
+# Referrer-Policy: same-origin and Cross-Origin-Opener-Policy: same-origin.
+# Public pages: our own scripts, styles and images only, nothing inline, no eval, never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The Wagtail admin, found by loading its screens in Chromium and collecting violations:
+# inline <script> in Wagtail's widget and panel templates (date pickers, inline panels),
+# <style> elements its editors insert, blob: previews of images being uploaded, and its preview
+# panel and block previews framed by the admin itself.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "blob:"],
+        "frame-ancestors": [SELF],
+    }
+}
+# Browser features no page uses, off for every origin (Permissions-Policy).
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Конструктор госуслуг"
 WAGTAIL_I18N_ENABLED = False
@@ -229,6 +276,9 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "rtf", "xlsx", "ods", "txt", "zi
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from Wagtail's own static default, not gravatar.com: no outside requests, no staff
+# e-mail hashes sent out, nothing for the admin's CSP to allow.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Approval by the federal reviewers publishes; regional staff have no publish permission.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "constructor.review.finish.publish_approved"
 WAGTAIL_PASSWORD_RESET_ENABLED = False

@@ -10,6 +10,7 @@ scoped: Chromium is gone before pytest-django tears the test database down.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -221,8 +222,6 @@ def page(browser, demo_server, request):
         viewport={"width": 1280, "height": 800},
         locale="ru-RU",
         timezone_id="Europe/Moscow",
-        # axe-core is injected as an inline script; a strict CSP must not stop the check.
-        bypass_csp=True,
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -248,6 +247,38 @@ def _describe_violation(violation):
     return "\n".join(lines)
 
 
+# Every document reports what its CSP refused; a refused frame is reported only in the console.
+REPORT_POLICY_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    window.reportPolicyViolation(
+        `${event.effectiveDirective} refused ${event.blockedURI || "inline"} ` +
+        `(${event.sourceFile || location.href}:${event.lineNumber})`
+    );
+});
+"""
+POLICY_CONSOLE_MESSAGE = re.compile(r"Content Security Policy|Permissions-Policy")
+
+
+@pytest.fixture
+def policy_violations(page):
+    """What the page's Content-Security-Policy refused and Permissions-Policy complaints, as
+    "address: what" lines, collected from every document and frame the page loads."""
+    found = []
+    page.context.expose_binding(
+        "reportPolicyViolation", lambda source, text: found.append(f"{source['frame'].url}: {text}")
+    )
+    page.context.add_init_script(REPORT_POLICY_VIOLATIONS)
+    page.on(
+        "console",
+        lambda message: (
+            found.append(f"{page.url}: {message.text}")
+            if POLICY_CONSOLE_MESSAGE.search(message.text)
+            else None
+        ),
+    )
+    return found
+
+
 @pytest.fixture
 def assert_accessible():
     """Run axe-core (WCAG 2.x A and AA rules) on a page; fail on serious or critical violations."""
@@ -258,7 +289,9 @@ def assert_accessible():
         )
 
     def check(page):
-        page.add_script_tag(path=AXE_SCRIPT)
+        # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
+        # injected <script> tag would be refused under script-src 'self', as it should be.
+        page.evaluate(AXE_SCRIPT.read_text())
         results = page.evaluate(
             """tags => axe.run(document, {
                 runOnly: {type: "tag", values: tags},

@@ -52,8 +52,7 @@
   }
   document.querySelectorAll("form[data-application-form]").forEach(function (form) {
     var groups = Array.prototype.map.call(form.querySelectorAll("[data-condition]"), function (group) {
-      var data = document.getElementById(group.getAttribute("data-condition"));
-      return { element: group, condition: JSON.parse(data.textContent) };
+      return { element: group, condition: JSON.parse(group.getAttribute("data-condition")) };
     });
     if (!groups.length) return;
     var update = function () {
