@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from django.test import Client
 
 from constructor.applications.models import Application
-from constructor.applications.statuses import status_path
+from constructor.applications.status_links import status_path
 from tests.applications.conftest import VALID_STEPS, Citizen
 from tests.formbuilder.helpers import field, step, when
 from tests.security_headers import assert_strict_public_page
