@@ -56,6 +56,7 @@ def preview_steps(schema):
                         "kind": "field",
                         "layout": field,
                         "bound": form[field["key"]],
+                        "required": field["required"],
                         "shown_when": condition_text(field.get("condition"), labels),
                     }
                 )

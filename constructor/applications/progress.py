@@ -12,6 +12,7 @@ from django.utils.datastructures import MultiValueDict
 
 from constructor.formbuilder.conditions import is_visible
 from constructor.formbuilder.forms import build_step_form
+from constructor.formbuilder.registry import field_type
 from constructor.formbuilder.uploads import StoredUpload
 
 FILE_TYPE = "file"
@@ -21,13 +22,25 @@ def empty_state():
     return {"step": None, "step_data": {}, "step_files": {}, "extra_data": {}}
 
 
-def step_form(step, answers_before, data=None, files=None):
+def step_form(step, answers_before, data=None, files=None, refused_uploads=None):
     form_class = build_step_form(step, answers_before)
-    return form_class(data=data, files=files, prefix=step["key"])
+    return form_class(data=data, files=files, prefix=step["key"], refused_uploads=refused_uploads)
 
 
 def file_keys(step):
     return [f["key"] for f in step["fields"] if f["type"] == FILE_TYPE]
+
+
+def step_upload_fields(version, step_key):
+    """{input name: file form field} of a step, what its uploads are held to as they arrive."""
+    for step in version.layout_steps():
+        if step["key"] == step_key:
+            return {
+                f"{step_key}-{field['key']}": field_type(FILE_TYPE).form_field(field)
+                for field in step["fields"]
+                if field["type"] == FILE_TYPE
+            }
+    return {}
 
 
 def step_answers(step, form, files):

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
@@ -19,13 +20,14 @@ from constructor.applications.drafts import (
 )
 from constructor.applications.models import ApplicationDraft
 from constructor.applications.notifications import citizen_email
-from constructor.applications.progress import empty_state, replay
+from constructor.applications.progress import empty_state, replay, step_upload_fields
 from constructor.applications.status_links import link_expires_at, status_url
 from constructor.applications.statuses import timeline
 from constructor.applications.submission import IncompleteDraft, submit_draft
 from constructor.applications.wizard import ApplicationWizard
 from constructor.formbuilder.models import live_form_version
 from constructor.formbuilder.registry import field_type
+from constructor.formbuilder.upload_limits import UploadLimitHandler
 from constructor.review.pilot import active_pilot, holds_token
 from constructor.services.models import ServicePage
 
@@ -88,10 +90,17 @@ def start(request, service):
     return redirect("applications:step", service, progress.first_incomplete)
 
 
+# The token is checked once the upload limits are in place: checking it reads the body.
+protected_wizard_view = csrf_protect(wizard_view)
+
+
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def step(request, service, step):
     page = service_for(request, service)
-    return wizard_view(request, step=step, draft=open_draft(request, page))
+    draft = open_draft(request, page)
+    upload_limit = UploadLimitHandler.install(request, step_upload_fields(draft.form_version, step))
+    return protected_wizard_view(request, step=step, draft=draft, upload_limit=upload_limit)
 
 
 @require_http_methods(["GET", "POST"])

@@ -32,7 +32,7 @@ from constructor.applications.progress import (
     replay,
     step_form,
 )
-from constructor.applications.templatetags.applications_tags import first_input_id
+from constructor.applications.templatetags.applications_tags import first_input_id, upload_rules
 
 
 class DraftStorage(BaseStorage):
@@ -154,10 +154,16 @@ class ApplicationWizard(NamedUrlWizardView):
     def check_url(self):
         return reverse("applications:check", args=[self.page.slug])
 
-    def get_form(self, step=None, data=None, files=None):
+    def get_form(self, step=None, data=None, files=None, refused_uploads=None):
         step = step or self.steps.current
         answers_before = self.progress.answers_before.get(step, self.progress.answers)
-        form = step_form(self.layout[step], answers_before, data=data, files=files)
+        form = step_form(
+            self.layout[step],
+            answers_before,
+            data=data,
+            files=files,
+            refused_uploads=refused_uploads,
+        )
         describe_fields(form)
         return form
 
@@ -181,7 +187,7 @@ class ApplicationWizard(NamedUrlWizardView):
         files = self.storage.get_step_files(step) if data is not None else None
         return self.render(self.get_form(step, data=data, files=files))
 
-    def post(self, request, *args, step=None, **kwargs):
+    def post(self, request, *args, step=None, upload_limit=None, **kwargs):
         progress = self.progress
         if step not in progress.step_keys() or not progress.may_open(step):
             return self.get(request, *args, step=step, **kwargs)
@@ -201,8 +207,13 @@ class ApplicationWizard(NamedUrlWizardView):
                 files.setlist(name, request.FILES.getlist(name))
         else:
             files = request.FILES
-        form = self.get_form(step, data=request.POST, files=files)
+        refused = refused_uploads(upload_limit, step)
+        data = request.POST
+        if upload_limit is not None and upload_limit.stopped:
+            data = self.with_saved_after(step, data, refused)
+        form = self.get_form(step, data=data, files=files, refused_uploads=refused)
         if not form.is_valid():
+            # Also «Добавить ещё» and «Удалить»: the step again, with what was typed.
             return self.render(form)
         prefix = f"{step}-"
         self.storage.set_step_data(
@@ -224,6 +235,22 @@ class ApplicationWizard(NamedUrlWizardView):
             return redirect(self.get_step_url(progress.first_incomplete))
         return redirect(self.get_step_url(progress.step_after(step) or progress.first_incomplete))
 
+    def with_saved_after(self, step, data, refused):
+        """The body stopped at a refused upload: the questions after it get what the draft held.
+
+        The browser sends the page's inputs in order, so everything above the file arrived;
+        what came after it was never read.
+        """
+        keys = [field["key"] for field in self.layout[step]["fields"] if field["key"]]
+        cut = min((keys.index(key) for key in refused if key in keys), default=len(keys))
+        later = {f"{step}-{key}" for key in keys[cut + 1 :]}
+        data = data.copy()
+        saved = self.storage.get_step_data(step)
+        for name, values in saved.lists() if saved is not None else ():
+            if input_owner(name, keys, step) in later:
+                data.setlist(name, values)
+        return data
+
     # -- rendering --------------------------------------------------------------------
 
     def get_context_data(self, form, **kwargs):
@@ -242,9 +269,33 @@ class ApplicationWizard(NamedUrlWizardView):
             error_summary=error_summary(form),
             fields=layout_fields(self.layout[step], form, self.storage.data, self.draft),
             return_to_check=self.request.GET.get("return") == "check",
+            has_entry_buttons=any(
+                hasattr(field.widget, "action") for field in form.fields.values()
+            ),
             form_changes=draft_form_changes(self.draft),
         )
         return context
+
+
+def refused_uploads(upload_limit, step):
+    """{field key: error} for the uploads stopped as they arrived (None: not a field here)."""
+    if upload_limit is None:
+        return {}
+    prefix = f"{step}-"
+    return {
+        name.removeprefix(prefix) if name.startswith(prefix) else None: error
+        for name, error in upload_limit.refused.items()
+    }
+
+
+def input_owner(name, keys, step):
+    """Which question an input name belongs to: ``<step>-<key>``, ``…_<part>``, ``…-<n>-…``."""
+    owners = [
+        f"{step}-{key}"
+        for key in keys
+        if name == f"{step}-{key}" or name.startswith((f"{step}-{key}_", f"{step}-{key}-"))
+    ]
+    return max(owners, key=len, default=None)
 
 
 def describe_fields(form):
@@ -255,6 +306,8 @@ def describe_fields(form):
         described_by = []
         if field.help_text:
             described_by.append(f"{bound.auto_id}-hint")
+        if upload_rules(bound):
+            described_by.append(f"{bound.auto_id}-rules")
         if name in errors:
             described_by.append(f"{bound.auto_id}-error")
             field.widget.attrs["aria-invalid"] = "true"
@@ -279,14 +332,21 @@ def layout_fields(step, form, state, draft):
     shown = set()
     for field in step["fields"]:
         if field["key"] in form.fields:
-            item = {"kind": "field", "layout": field, "bound": form[field["key"]]}
+            item = {
+                "kind": "field",
+                "layout": field,
+                "bound": form[field["key"]],
+                "required": form.required_when_shown(field["key"]),
+            }
             condition = field.get("condition")
             if condition and condition["field"] in form.fields:
                 # Shown or hidden live by application-form.js, which reads this JSON from a
                 # data attribute (no inline script under the CSP); the server decides anyway.
+                # A required one loses its «необязательно» as it appears, the same way.
                 item["condition"] = json.dumps(
                     {**condition, "name": form.add_prefix(condition["field"])}
                 )
+                item["required_if_shown"] = field["required"]
             ids = saved_ids.get(form.add_prefix(field["key"]))
             if ids:
                 item["saved_files"] = list(draft.files.filter(id__in=ids))
@@ -296,5 +356,12 @@ def layout_fields(step, form, state, draft):
             items.append({"kind": "info", "layout": field})
     for name, bound in form.fields.items():
         if name not in shown and not bound.widget.is_hidden:
-            items.append({"kind": "field", "layout": {"key": name}, "bound": form[name]})
+            items.append(
+                {
+                    "kind": "field",
+                    "layout": {"key": name},
+                    "bound": form[name],
+                    "required": bound.required,
+                }
+            )
     return items

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 
 from constructor.formbuilder.conditions import is_visible
@@ -15,19 +16,78 @@ class StepForm(forms.Form):
     ``step`` is the layout step, ``prior_answers`` the answers of the other steps.
     Fields whose condition depends on this same step are built not-required and checked
     in ``clean()`` once the earlier answers of the step are known.
+
+    ``refused_uploads`` ({field key: ValidationError}) are uploads the request stopped
+    before they arrived (``upload_limits.py``): the rest of what was sent is drawn again
+    unchecked, with the refusal at its field.
     """
 
     step = None
     prior_answers = {}
     layout_fields = {}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, refused_uploads=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.refused_uploads = refused_uploads or {}
         for key, field in self.layout_fields.items():
             if key in self.prior_answers and key not in self.initial:
                 self.initial[key] = field_type(field["type"]).from_answer(
                     self.prior_answers[key], field
                 )
+
+    def rearranging(self):
+        """Whether a group's «Добавить ещё» or «Удалить» sent the step, not «Продолжить»."""
+        if not self.is_bound:
+            return False
+        return any(
+            getattr(field.widget, "action", None) is not None
+            and field.widget.action(self.data, self.add_prefix(key)) is not None
+            for key, field in self.fields.items()
+        )
+
+    def full_clean(self):
+        if not (self.rearranging() or self.refused_uploads):
+            super().full_clean()
+            return
+        # The citizen is not done with the page: nothing is checked, nothing is an answer.
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
+        self._answers = {}
+        for key, error in self.refused_uploads.items():
+            self.add_error(key if key in self.fields else None, error)
+
+    def is_valid(self):
+        return not self.rearranging() and super().is_valid()
+
+    def required_when_shown(self, key):
+        """Whether the question must be answered whenever the citizen sees it.
+
+        Its label says so (no «необязательно»): a field required under a condition on this
+        same step is built not-required, and files already given make a required upload
+        optional to send again, but neither says less than the rule. For a condition on this
+        step the answers known now decide; application-form.js follows the page live.
+        """
+        field = self.layout_fields[key]
+        if not field["required"]:
+            return False
+        condition = field["condition"]
+        step_keys = {other["key"] for other in self.step["fields"] if other["key"]}
+        if condition is None or condition["field"] not in step_keys:
+            return True  # shown at all only because an earlier step's answer matched
+        source = condition["field"]
+        if not self.is_bound:
+            return is_visible(condition, self.prior_answers)
+        answer = self.sent_answer(source) if source in self.fields else None
+        return is_visible(condition, {} if answer is None else {source: answer})
+
+    def sent_answer(self, key):
+        """The answer the data sent for one question, or None when it does not check out."""
+        bound = self[key]
+        kind = field_type(self.layout_fields[key]["type"])
+        try:
+            return kind.to_answer(bound.field.clean(bound.data))
+        except ValidationError:
+            return None
 
     def store_file(self, upload):
         """Where an upload goes; the citizen flow overrides it to save into private storage."""

@@ -214,6 +214,10 @@ STATUS_LINK_LIFETIME_DAYS = int(os.environ.get("STATUS_LINK_LIFETIME_DAYS", "90"
 STATUS_LINK_RESEND_SECONDS = int(os.environ.get("STATUS_LINK_RESEND_SECONDS", "300"))
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# How far past the most a step's uploads can take a request body is still read (never kept)
+# after an upload is refused, so that the browser shows the refusal rather than a connection
+# error; bigger bodies are not read further (constructor/formbuilder/upload_limits.py).
+UPLOAD_OVERSIZE_READ_BYTES = int(os.environ.get("UPLOAD_OVERSIZE_READ_BYTES", 50 * 1024 * 1024))
 
 LOGIN_URL = "wagtailadmin_login"
 

@@ -215,13 +215,13 @@ def results_dir():
     return RESULTS_DIR
 
 
-@pytest.fixture
-def page(browser, demo_server, request):
+def _fresh_page(browser, request, **options):
     """A fresh page with its own cookies at desktop size; on failure, a screenshot."""
     context = browser.new_context(
         viewport={"width": 1280, "height": 800},
         locale="ru-RU",
         timezone_id="Europe/Moscow",
+        **options,
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -230,6 +230,17 @@ def page(browser, demo_server, request):
         RESULTS_DIR.mkdir(exist_ok=True)
         page.screenshot(path=RESULTS_DIR / f"failed-{request.node.name}.png", full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, demo_server, request):
+    yield from _fresh_page(browser, request)
+
+
+@pytest.fixture
+def page_without_javascript(browser, demo_server, request):
+    """The same, for a citizen whose browser runs no JavaScript: everything must still work."""
+    yield from _fresh_page(browser, request, java_script_enabled=False)
 
 
 def _describe_violation(violation):

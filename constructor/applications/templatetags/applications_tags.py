@@ -13,6 +13,13 @@ def is_grouped(bound_field):
     return isinstance(widget, GROUPED_WIDGETS) or hasattr(widget, "children")
 
 
+@register.filter
+def upload_rules(bound_field):
+    """What an upload question takes (formats, size, number of files), or ""."""
+    rules = getattr(bound_field.field, "rules", None)
+    return rules() if rules else ""
+
+
 @register.simple_tag
 def application_start_url(page):
     """The "apply online" address of a service, or "" when it has no published form."""

@@ -9,7 +9,7 @@ import filetype
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -456,6 +456,10 @@ EXTENSION_TYPES = {
 }
 
 
+MEGABYTE = 1024 * 1024
+FILE_NAME_PLACEHOLDER = "__name__"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -465,11 +469,56 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *, allowed, max_size, max_files, **kwargs):
         self.allowed, self.max_size, self.max_files = allowed, max_size, max_files
-        accept = [ext for ext, mime in EXTENSION_TYPES.items() if mime in allowed]
         kwargs.setdefault(
-            "widget", MultipleFileInput(attrs={"accept": ",".join([*allowed, *accept])})
+            "widget",
+            MultipleFileInput(attrs={"accept": ",".join([*allowed, *self.extensions()])}),
         )
         super().__init__(**kwargs)
+
+    def extensions(self):
+        return [ext for ext, mime in EXTENSION_TYPES.items() if mime in self.allowed]
+
+    def widget_attrs(self, widget):
+        """The limits application-form.js checks before anything is sent, in the server's words.
+
+        ``__name__`` in a message stands for the chosen file's name.
+        """
+        attrs = super().widget_attrs(widget)
+        attrs.update(
+            {
+                "data-max-size": str(self.max_size),
+                "data-max-files": str(self.max_files),
+                "data-extensions": " ".join(self.extensions()),
+                "data-too-large": self.too_large_message(FILE_NAME_PLACEHOLDER),
+                "data-wrong-type": self.wrong_type_message(FILE_NAME_PLACEHOLDER),
+                "data-too-many": self.too_many_message(),
+            }
+        )
+        return attrs
+
+    def rules(self):
+        """The limits said under the input, before the citizen chooses anything."""
+        formats = ", ".join(
+            code.upper() for code, (mime, _label) in FILE_TYPES.items() if mime in self.allowed
+        )
+        sentences = [gettext("Formats: %(types)s.") % {"types": formats}]
+        if self.max_files == 1:
+            sentences += [
+                gettext("Size: no more than %(mb)s MB.") % {"mb": self.max_megabytes()},
+                gettext("You can attach one file."),
+            ]
+        else:
+            sentences += [
+                gettext("Size of each file: no more than %(mb)s MB.")
+                % {"mb": self.max_megabytes()},
+                ngettext(
+                    "You can attach up to %(n)s file.",
+                    "You can attach up to %(n)s files.",
+                    self.max_files,
+                )
+                % {"n": self.max_files},
+            ]
+        return " ".join(sentences)
 
     def clean(self, data, initial=None):
         uploads = [item for item in (data or []) if item]
@@ -480,13 +529,34 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         if len(uploads) > self.max_files:
-            raise ValidationError(
-                gettext("Attach no more than %(n)s files.") % {"n": self.max_files},
-                code="too_many_files",
-            )
+            raise self.too_many_files()
         for upload in uploads:
             self.check_upload(upload)
         return uploads
+
+    def too_many_files(self):
+        return ValidationError(self.too_many_message(), code="too_many_files")
+
+    def too_large(self, name):
+        return ValidationError(self.too_large_message(name), code="too_large")
+
+    def too_many_message(self):
+        return gettext("Attach no more than %(n)s files.") % {"n": self.max_files}
+
+    def too_large_message(self, name):
+        return gettext("The file %(name)s is larger than %(mb)s MB.") % {
+            "name": name,
+            "mb": self.max_megabytes(),
+        }
+
+    def wrong_type_message(self, name):
+        return gettext("The file %(name)s is not one of the allowed types: %(types)s.") % {
+            "name": name,
+            "types": self.allowed_names(),
+        }
+
+    def max_megabytes(self):
+        return self.max_size // MEGABYTE
 
     def check_upload(self, upload):
         if upload.size == 0:
@@ -494,18 +564,10 @@ class MultipleFileField(forms.FileField):
                 gettext("The file %(name)s is empty.") % {"name": upload.name}, code="empty"
             )
         if upload.size > self.max_size:
-            raise ValidationError(
-                gettext("The file %(name)s is larger than %(mb)s MB.")
-                % {"name": upload.name, "mb": self.max_size // (1024 * 1024)},
-                code="too_large",
-            )
+            raise self.too_large(upload.name)
         claimed = EXTENSION_TYPES.get(pathlib.PurePath(upload.name or "").suffix.lower())
         if claimed not in self.allowed:
-            raise ValidationError(
-                gettext("The file %(name)s is not one of the allowed types: %(types)s.")
-                % {"name": upload.name, "types": self.allowed_names()},
-                code="file_type",
-            )
+            raise ValidationError(self.wrong_type_message(upload.name), code="file_type")
         head = upload.read(8192)
         upload.seek(0)
         kind = filetype.guess(head)
@@ -568,7 +630,7 @@ class FileField(FieldType):
         types = value.get("allowed_types") or ["pdf", "jpeg", "png"]
         return {
             "content_types": sorted(FILE_TYPES[code][0] for code in types if code in FILE_TYPES),
-            "max_size": (value.get("max_size_mb") or 10) * 1024 * 1024,
+            "max_size": (value.get("max_size_mb") or 10) * MEGABYTE,
             "max_files": value.get("max_files") or 1,
         }
 
