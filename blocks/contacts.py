@@ -79,13 +79,17 @@ class CuratorChooserBlock(SnippetChooserBlock):
         return [objects.get(value) for value in values]
 
 
+# What the curator does, and nothing the product cannot back: citizens leave no reviews yet.
+CURATOR_NOTE = "Отвечает за качество этой услуги в регионе."
+
+
 class CuratorBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), default="Куратор услуги")
     curator = CuratorChooserBlock("services.Curator", label=_("Curator"))
     note = blocks.TextBlock(
         label=_("Note"),
         required=False,
-        default="Отвечает за качество услуги и читает все отзывы о ней.",
+        default=CURATOR_NOTE,
     )
 
     class Meta:

@@ -205,7 +205,7 @@ class ResultBlock(blocks.StructBlock):
         preview_value = {
             "heading": "Результат",
             "results": [{"title": "Направление в детский сад"}],
-            "how_received": "Уведомление придёт в личный кабинет.",
+            "how_received": "Письмо о решении придёт на электронную почту из заявления.",
         }
 
 

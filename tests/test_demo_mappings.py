@@ -25,6 +25,7 @@ from constructor.integrations.mapping import (
     rules_from_stream,
 )
 from constructor.integrations.models import Integration
+from constructor.registry.models import ServiceStandard
 from constructor.services.models import ServicePage
 from fixtures.demo.agencies import INTEGRATIONS
 from fixtures.demo.forms import APPLICATION_FORMS
@@ -59,6 +60,14 @@ BIRTH_CERTIFICATE = {
     "birth_certificate_date": months_ago(1),
     "birth_certificate_office": "Отдел ЗАГС администрации г. Калуги",
 }
+
+APPLICANT = {
+    "applicant_name": MOTHER,
+    "applicant_snils": snils("112233445"),
+    "applicant_phone": "+79105551234",
+    "applicant_email": "petrova@example.ru",
+}
+BANK = {"bik": "044525225", "account": "40817810938160925982"}
 
 ANSWERS = {
     "zapis-v-detskiy-sad": {
@@ -138,6 +147,182 @@ ANSWERS = {
         "applicant_name": {"surname": "Кузнецов", "given_name": "Олег"},
         "applicant_snils": snils("123456789"),
         "email": "kuznetsov@example.ru",
+        "consent": True,
+    },
+    "edinoe-posobie": {
+        **APPLICANT,
+        "basis": "children",
+        "children": [
+            {
+                "child_name": CHILD,
+                "child_birth_date": years_ago(3),
+                "child_snils": snils("156789012"),
+            }
+        ],
+        "bank": BANK,
+        "consent": True,
+    },
+    "kompensaciya-roditelskoy-platy": {
+        **APPLICANT,
+        "child_name": CHILD,
+        "child_birth_date": years_ago(4),
+        "child_order": "second",
+        "kindergarten_name": "МБДОУ № 15 «Солнышко»",
+        "contract_number": "15/2024-117",
+        "contract_date": months_ago(6),
+        "bank": BANK,
+        "consent": True,
+    },
+    "regionalnyy-materinskiy-kapital": {
+        **APPLICANT,
+        "applicant_birth_date": "1991-04-12",
+        "applicant_role": "mother",
+        "passport": {
+            "series": "2911",
+            "number": "654321",
+            "issue_date": "2011-05-20",
+            "issuer_code": "400-003",
+        },
+        "passport_issuer": "Отделом УФМС России по Калужской области в г. Калуге",
+        "address": {
+            "postcode": "248001",
+            "region": "Калужская область",
+            "locality": "Калуга",
+            "street": "улица Ленина",
+            "house": "10",
+        },
+        "children": [
+            {"child_name": {"surname": "Петрова", "given_name": name}, "child_birth_date": born}
+            for name, born in (
+                ("Анна", years_ago(7)),
+                ("Ольга", years_ago(4)),
+                ("Вера", months_ago(2)),
+            )
+        ],
+        "consent": True,
+    },
+    "okhotnichiy-bilet": {
+        "full_name": {"surname": "Зуев", "given_name": "Игорь", "patronymic": "Петрович"},
+        "birth_date": "1985-09-02",
+        "birth_place": "гор. Бердск Новосибирской обл.",
+        "passport": {
+            "series": "5005",
+            "number": "123456",
+            "issue_date": "2010-10-01",
+            "issuer_code": "540-005",
+        },
+        "passport_issuer": "Отделом УФМС России по Новосибирской области в г. Бердске",
+        "address": {
+            "postcode": "633010",
+            "region": "Новосибирская область",
+            "locality": "Бердск",
+            "street": "улица Ленина",
+            "house": "12",
+            "flat": "7",
+        },
+        "phone": "+79135551234",
+        "email": "zuev@example.ru",
+        "reason": "lost",
+        "lost_circumstances": "Билет утерян на рыбалке на Бердском заливе в мае.",
+        "photo": [
+            {
+                "id": "c1d2e3f4-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                "name": "photo.jpg",
+                "size": 120334,
+                "content_type": "image/jpeg",
+            }
+        ],
+        "declaration": True,
+        "consent": True,
+    },
+    "razreshenie-na-dobychu": {
+        "full_name": {"surname": "Зуев", "given_name": "Игорь"},
+        "licence_number": "54 123456",
+        "licence_date": "2019-08-15",
+        "phone": "+79135551234",
+        "email": "zuev@example.ru",
+        "resource": "elk",
+        "quantity": 1,
+        "hunting_ground": "iskitim",
+        "hunt_start": datetime.date(TODAY.year + 1, 10, 1).isoformat(),
+        "hunt_end": datetime.date(TODAY.year + 1, 12, 31).isoformat(),
+        "consent": True,
+    },
+    "socialnaya-karta-lgotnyy-proezd": {
+        **APPLICANT,
+        "applicant_birth_date": "1958-02-11",
+        "benefit_category": "labour_veteran",
+        "veteran_certificate": "Т-II № 123456",
+        "issue_office": "mfc_berdsk",
+        "consent": True,
+    },
+    "razreshenie-na-stroitelstvo": {
+        "developer_kind": "organisation",
+        "organisation_name": "ООО «Тульский домостроительный комбинат»",
+        "developer_inn": "7707083893",
+        "developer_ogrn": "1027700132195",
+        "contact_name": {"surname": "Орлов", "given_name": "Сергей", "patronymic": "Юрьевич"},
+        "contact_phone": "+74872555123",
+        "contact_email": "orlov@tdsk.example.ru",
+        "object_name": "Многоквартирный жилой дом со встроенными помещениями",
+        "works": "construction",
+        "land_cadastral_number": "71:30:030217:123",
+        "urban_plan_number": "РФ-71-3-26-0-00-2024-0123",
+        "expertise_number": "71-2-1-3-012345-2024",
+        "floors": 9,
+        "total_area": 5420.5,
+        "project_documents": [
+            {
+                "id": "d2e3f4a5-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+                "name": "project.pdf",
+                "size": 4821133,
+                "content_type": "application/pdf",
+            }
+        ],
+        "consent": True,
+    },
+    "gradostroitelnyy-plan": {
+        **APPLICANT,
+        "cadastral_number": "71:14:030101:456",
+        "plot_location": "Тульская обл., Ленинский р-н, д. Фёдоровка, ул. Садовая, участок 12",
+        "right": "perpetual_use",
+        "consent": True,
+    },
+    "zemelnyy-uchastok-mnogodetnym": {
+        **APPLICANT,
+        "applicant_birth_date": "1988-07-30",
+        "passport": {
+            "series": "7008",
+            "number": "246810",
+            "issue_date": "2008-08-14",
+            "issuer_code": "710-001",
+        },
+        "passport_issuer": "Отделом УФМС России по Тульской области в г. Туле",
+        "address": {
+            "postcode": "300041",
+            "region": "Тульская область",
+            "locality": "Тула",
+            "street": "проспект Ленина",
+            "house": "45",
+            "flat": "12",
+        },
+        "has_spouse": True,
+        "spouse_name": {"surname": "Петров", "given_name": "Сергей", "patronymic": "Иванович"},
+        "spouse_snils": snils("198765432"),
+        "children": [
+            {
+                "child_name": {"surname": "Петров", "given_name": name},
+                "child_birth_date": born,
+                **({"child_snils": snils("145678923")} if name == "Иван" else {}),
+            }
+            for name, born in (
+                ("Иван", years_ago(9)),
+                ("Пётр", years_ago(6)),
+                ("Павел", years_ago(1)),
+            )
+        ],
+        "purpose": "izhs",
+        "preferred_area": "Ленинский район",
         "consent": True,
     },
 }
@@ -284,6 +469,42 @@ class DemoMappingTests(TestCase):
         assert (payload["bik"], payload["bank_account"]) == ("044525225", "40817810938160925982")
         assert "email" not in payload
 
+    def test_every_mapped_service_has_a_realistic_application(self):
+        assert set(ANSWERS) == set(MAPPINGS)
+
+    def test_regional_payloads_carry_the_codes_the_agencies_know(self):
+        def payload(slug, hidden=(), **changes):
+            """The payload of the slug's answers with ``changes``; ``hidden`` questions unasked."""
+            answers = {k: v for k, v in {**ANSWERS[slug], **changes}.items() if k not in hidden}
+            return payload_for(self.mapped_pages(slug)[0], answers)
+
+        compensation = payload("kompensaciya-roditelskoy-platy")
+        assert compensation["child"]["birth_order"] == "2"
+        card = payload("socialnaya-karta-lgotnyy-proezd")
+        assert (card["benefit_category"], card["issue_office"]) == ("labour_veteran", "540002")
+        permit = payload("razreshenie-na-dobychu")
+        assert (permit["resource"], permit["hunting_ground_oktmo"]) == ("moose", "50615000")
+        capital = payload("regionalnyy-materinskiy-kapital")
+        assert capital["residence_address"]["region_code"] == "40"
+        assert [child["full_name"]["first_name"] for child in capital["children"]] == [
+            "Анна",
+            "Ольга",
+            "Вера",
+        ]
+        building = payload("razreshenie-na-stroitelstvo")
+        assert building["developer"] == {
+            "kind": "legal_entity",
+            "inn": "7707083893",
+            "ogrn": "1027700132195",
+            "name": "ООО «Тульский домостроительный комбинат»",
+        }
+        land = payload(
+            "zemelnyy-uchastok-mnogodetnym", ("spouse_name", "spouse_snils"), has_spouse=False
+        )
+        assert land["married"] is False and "spouse_last_name" not in land
+        licence = payload("okhotnichiy-bilet", ("lost_circumstances",), reason="first")
+        assert licence["reason"] == "first_issue" and "loss_circumstances" not in licence
+
     def test_an_unmapped_demo_page_is_mapped_once_with_the_current_form(self):
         page = self.mapped_pages("posobie-pri-rozhdenii")[0]
         # A demo loaded before the integration layer: an older form, no integration, no rules.
@@ -317,6 +538,7 @@ class DemoMappingTests(TestCase):
     def test_old_demo_schemas_are_refreshed_only_while_unused(self):
         unused = Integration.objects.get(code="rosreestr-egrn-extract")
         ServicePage.objects.filter(integration=unused).update(integration=None)
+        ServiceStandard.objects.filter(integration=unused).update(integration=None)
         unused.payload_schema = {"type": "object"}
         unused.save()
         used = Integration.objects.get(code="fns-ip-registration")

@@ -3,11 +3,25 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from constructor.registry.models import ServiceStandard, landing_block_choices
+from constructor.services.mapping import (
+    NO_FORM,
+    NO_INTEGRATION,
+    errors,
+    mapping_stream_errors,
+    page_mapping_problems,
+    stream_data,
+)
 from sites.models import Region
 
 
 class ServiceStandardForm(WagtailAdminModelForm):
-    """Registry entry editor: mandatory blocks are ticked from the landing block list."""
+    """Registry entry editor: mandatory blocks are ticked from the landing block list.
+
+    Every save checks the reference application the way a page is checked on publish: the form
+    blocks run the editor checks themselves, then the mapping checker proves the mapping against
+    the integration's schema, each error beside its rule. A standard is not draftable, so
+    nothing defers the checks: a standard never hands out a reference that could not go live.
+    """
 
     mandatory_blocks = forms.MultipleChoiceField(
         label=_("Mandatory landing blocks"),
@@ -15,6 +29,42 @@ class ServiceStandardForm(WagtailAdminModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.check_reference_mapping(cleaned_data)
+        return cleaned_data
+
+    def check_reference_mapping(self, cleaned_data):
+        names = ("integration", "payload_mapping", "application_form")
+        if any(name not in self.fields or name in self.errors for name in names):
+            return  # the form's own problems come first
+        mapping_raw = stream_data(cleaned_data.get("payload_mapping"))
+        integration = cleaned_data.get("integration")
+        problems = page_mapping_problems(
+            cleaned_data.get("application_form"), mapping_raw, integration
+        )
+        page_level = [p for p in errors(problems) if p.code in (NO_FORM, NO_INTEGRATION)]
+        for problem in page_level:
+            self.add_error("integration", self.reference_message(problem.code, integration))
+        stream_error = mapping_stream_errors(
+            mapping_raw, [p for p in problems or [] if p not in page_level]
+        )
+        if stream_error is not None:
+            self.add_error("payload_mapping", stream_error)
+
+    @staticmethod
+    def reference_message(code, integration):
+        """The checker's two page-level problems, said of the standard."""
+        if code == NO_FORM:
+            return _(
+                "Applications go to «%(integration)s», but the standard has no reference "
+                "form: add the form or remove the integration."
+            ) % {"integration": integration}
+        return _(
+            "The standard has mapping rules but no agency integration: choose the integration "
+            "or delete the rules."
+        )
 
 
 class CreateFromStandardForm(forms.Form):

@@ -1,10 +1,13 @@
 """The federal registry of services: codes, standards and life situations.
 
 A registry entry (``ServiceStandard``) is what every regional ServicePage implements: its code,
-who provides it, how fast it must be, which landing blocks it must have and the content a new
-page starts from. Codes are ten digits and unique across the whole registry; a regional-only
-service belongs to one region and its code starts with that region's subject code
-(docs/REGISTRY.md).
+who provides it, how fast it must be, which landing blocks it must have and what a new page
+starts from: the default landing content, and the reference application, i.e. a form and its
+mapping onto the agency's integration that pass the mapping check as they stand. A region then
+changes only what is regional (contacts, offices, curator).
+
+Codes are ten digits and unique across the whole registry; a regional-only service belongs to
+one region and its code starts with that region's subject code (docs/REGISTRY.md).
 """
 
 import re
@@ -16,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from blocks.form import ApplicationFormBlock
 from blocks.landing import LandingStreamBlock
+from blocks.mapping import PayloadMappingBlock
 
 CODE_PATTERN = re.compile(r"^\d{10}$")
 
@@ -119,6 +124,33 @@ class ServiceStandard(index.Indexed, models.Model):
         verbose_name=_("default landing content"),
         blank=True,
         help_text=_("Copied into a new service page created from this standard."),
+    )
+    application_form = StreamField(
+        ApplicationFormBlock(),
+        verbose_name=_("reference application form"),
+        blank=True,
+        help_text=_(
+            "The application form every page of this service starts with. "
+            "Copied into a new service page created from this standard."
+        ),
+    )
+    integration = models.ForeignKey(
+        "integrations.Integration",
+        verbose_name=_("agency integration"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_standards",
+        help_text=_("The agency system that receives the applications of this service."),
+    )
+    payload_mapping = StreamField(
+        PayloadMappingBlock(),
+        verbose_name=_("reference payload mapping"),
+        blank=True,
+        help_text=_(
+            "Which field of the reference form fills each field of the agency's payload. "
+            "Checked against the agency's schema when the standard is saved."
+        ),
     )
 
     search_fields = [

@@ -1,8 +1,9 @@
 """Create from standard: a regional official starts a service page from a registry entry.
 
 The new page is a draft under the region's home page, pre-filled from the entry (title, code,
-level, category, agency, summary and the standard's default landing content); the official
-lands in the page editor to adapt it to the region.
+level, category, agency, summary, the standard's default landing content and its reference
+application: the form, the integration and the mapping, which the standard's own save has
+already proven); the official lands in the page editor and adapts only what is regional.
 """
 
 from django.contrib import messages
@@ -47,20 +48,25 @@ def _unique_slug(home, base):
     return slug
 
 
+def _new_blocks(stream):
+    """A copy of a stream's blocks without their ids: the page's blocks get ids of their own."""
+    return [{"type": block["type"], "value": block["value"]} for block in stream.raw_data]
+
+
 def _body_for_region(standard, region):
     """The standard's default content as new blocks; a curator of another region is dropped."""
     from constructor.services.models import Curator
 
     body = []
-    for block in standard.default_body.raw_data:
+    for block in _new_blocks(standard.default_body):
         value = block["value"]
         if (
             block["type"] == "curator"
             and value.get("curator")
             and not Curator.objects.filter(pk=value["curator"], region=region).exists()
         ):
-            value = {**value, "curator": None}
-        body.append({"type": block["type"], "value": value})
+            block = {**block, "value": {**value, "curator": None}}
+        body.append(block)
     return body
 
 
@@ -79,6 +85,9 @@ def create_service_page(standard, region, user):
         summary=standard.summary,
         registry_entry=standard,
         body=_body_for_region(standard, region),
+        application_form=_new_blocks(standard.application_form),
+        integration=standard.integration,
+        payload_mapping=_new_blocks(standard.payload_mapping),
         live=False,
         owner=user,
     )

@@ -1,15 +1,17 @@
 """Admin for the federal registry, and the "create from standard" view.
 
 Federal admins (superusers and the «Федеральные администраторы» group) add and change registry
-entries; regional officials hold only the view permission: they see the listing and each
-entry's details, and the add, edit and delete URLs refuse them.
+entries, their reference application form and mapping included (the tabs «Application form»
+and «Agency delivery», made of the very blocks of a ServicePage); regional officials hold only
+the view permission: they see the listing and each entry's details, and the add, edit and
+delete URLs refuse them.
 """
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -26,20 +28,30 @@ class ServiceStandardViewSet(SnippetViewSet):
     list_filter = ["level", "category", "region", "life_situations"]
     search_fields = ["code", "title", "agency"]
     inspect_view_enabled = True
-    edit_handler = ObjectList(
+    edit_handler = TabbedInterface(
         [
-            MultiFieldPanel(
-                [FieldPanel("code"), FieldPanel("level"), FieldPanel("region")],
-                heading=_("Code"),
+            ObjectList(
+                [
+                    MultiFieldPanel(
+                        [FieldPanel("code"), FieldPanel("level"), FieldPanel("region")],
+                        heading=_("Code"),
+                    ),
+                    FieldPanel("title"),
+                    FieldPanel("agency"),
+                    FieldPanel("category"),
+                    FieldPanel("summary"),
+                    FieldPanel("life_situations"),
+                    FieldPanel("max_processing_days"),
+                    FieldPanel("mandatory_blocks"),
+                    FieldPanel("default_body"),
+                ],
+                heading=_("Standard"),
             ),
-            FieldPanel("title"),
-            FieldPanel("agency"),
-            FieldPanel("category"),
-            FieldPanel("summary"),
-            FieldPanel("life_situations"),
-            FieldPanel("max_processing_days"),
-            FieldPanel("mandatory_blocks"),
-            FieldPanel("default_body"),
+            ObjectList([FieldPanel("application_form")], heading=_("Application form")),
+            ObjectList(
+                [FieldPanel("integration"), FieldPanel("payload_mapping")],
+                heading=_("Agency delivery"),
+            ),
         ],
         base_form_class=ServiceStandardForm,
     )

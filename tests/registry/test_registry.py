@@ -23,7 +23,8 @@ def entry_data(category, **overrides):
         {
             "default_body": streamfield(
                 [("hero", {"heading": "Пособие", "summary": "Онлайн.", "cta_label": "Подать"})]
-            )
+            ),
+            "application_form": streamfield([]),
         }
     )
     data.update(
