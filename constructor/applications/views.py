@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from constructor.applications.changes import draft_form_changes
+from constructor.applications.delivery_notice import citizen_delivery_notice
 from constructor.applications.drafts import (
     draft_from_token,
     forget_draft,
@@ -203,6 +204,7 @@ def receipt(request, service, number):
                 "application": application,
                 "timeline": timeline(application),
                 "status_url": status_url(application, request),
+                "delivery_notice": citizen_delivery_notice(application),
             },
         )
     )
@@ -226,6 +228,7 @@ def status(request, token):
                 "page": application.page,
                 "application": application,
                 "timeline": timeline(application),
+                "delivery_notice": citizen_delivery_notice(application),
             },
         )
     )

@@ -1,9 +1,10 @@
 """Browser tests: headless Chromium (Debian's, driven by Playwright) against a real server.
 
 For the session the harness migrates a fresh SQLite database in a temporary var dir, loads the
-demo (regions, services, logins) and a landing full of long words (long_content.py), and starts
-gunicorn on a free loopback port. The tests talk to it over HTTP only, never to the database, so
-pytest-django's test database plays no part.
+demo (regions, services, logins) and a landing full of long words (long_content.py), and starts,
+as `make run` does, gunicorn, the task worker and the agency simulator on free loopback ports.
+The tests talk to them over HTTP only, never to the database, so pytest-django's test database
+plays no part.
 
 Every citizen page a test opens must also fit a 320 px phone: `assert_no_sideways_scroll(page)`
 checks it, and a test that opened a citizen page without checking it fails.
@@ -13,6 +14,7 @@ calls while one runs; so the browser tests are collected last and their fixtures
 scoped: Chromium is gone before pytest-django tears the test database down.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -52,6 +54,12 @@ AXE_NODES_SHOWN = 8
 
 # The narrowest phone in common use; no citizen page may scroll sideways on it.
 PHONE_WIDTH = 320
+# Deliveries give up after a few quick retries, so a test sees a failed one within seconds.
+DELIVERY_RETRIES = {
+    "DELIVERY_RETRY_BASE_SECONDS": "0.2",
+    "DELIVERY_RETRY_MAX_SECONDS": "1",
+    "DELIVERY_MAX_ATTEMPTS": "3",
+}
 
 expect.set_options(timeout=10_000)
 
@@ -82,11 +90,23 @@ class DemoServer:
     port: int
     var_dir: Path
     log_path: Path
+    simulator_port: int
 
     def url(self, path="/", region=None):
         """An absolute URL on the federal portal, or on a region's site given its slug."""
         host = f"{region}.localhost" if region else "localhost"
         return f"http://{host}:{self.port}{path}"
+
+    def set_agency_switches(self, **switches):
+        """Make the agency simulator misbehave (``fail_500=True``) or behave again."""
+        request = urllib.request.Request(  # noqa: S310 - our own loopback simulator
+            f"http://127.0.0.1:{self.simulator_port}/_control",
+            data=json.dumps(switches).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return json.load(response)["switches"]
 
 
 def _free_port():
@@ -120,7 +140,7 @@ def _manage(env, *args):
     _python(env, "manage.py", *args)
 
 
-def _wait_until_answers(process, url, log_path):
+def _wait_until_answers(process, url, log_path, name="gunicorn"):
     """Poll until the server answers any HTTP response; fail fast if it dies."""
     deadline = time.monotonic() + SERVER_START_SECONDS
     while time.monotonic() < deadline:
@@ -140,7 +160,7 @@ def _wait_until_answers(process, url, log_path):
     process.kill()
     process.wait()
     pytest.fail(
-        f"gunicorn did not answer on {url} within {SERVER_START_SECONDS}s "
+        f"{name} did not answer on {url} within {SERVER_START_SECONDS}s "
         f"(exit code {process.returncode}); its log:\n{_tail(log_path.read_text())}",
         pytrace=False,
     )
@@ -148,9 +168,10 @@ def _wait_until_answers(process, url, log_path):
 
 @pytest.fixture(scope="package")
 def demo_server(tmp_path_factory):
-    """The product on its dev settings with the demo content: gunicorn and the task worker."""
+    """The product on its dev settings with the demo content: gunicorn, worker, simulator."""
     var_dir = tmp_path_factory.mktemp("demo-var")
     port = _free_port()
+    simulator_port = _free_port()
     # DJANGO_DEBUG stays out: the tests see the product as `make run` shows it to citizens.
     env = {
         key: value
@@ -162,7 +183,9 @@ def demo_server(tmp_path_factory):
         CONSTRUCTOR_VAR_DIR=str(var_dir),
         CONSTRUCTOR_PUBLIC_PORT=str(port),
         WAGTAILADMIN_BASE_URL=f"http://localhost:{port}",
+        AGENCY_SIMULATOR_URL=f"http://127.0.0.1:{simulator_port}/",
         PYTHONUNBUFFERED="1",
+        **DELIVERY_RETRIES,
     )
     _manage(env, "migrate", "--no-input", "-v0")
     _manage(env, "load_demo")
@@ -172,7 +195,15 @@ def demo_server(tmp_path_factory):
 
     log_path = var_dir / "server.log"
     with log_path.open("w") as log:
-        # As `make run` does: the task worker beside the web server, for what the tests publish.
+        # As `make run` does: the agency simulator, and the task worker beside the web server
+        # for what the tests publish and submit.
+        simulator = subprocess.Popen(
+            [sys.executable, "manage.py", "agency_simulator", "--port", str(simulator_port)],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--no-reload"],
             cwd=BASE_DIR,
@@ -200,9 +231,17 @@ def demo_server(tmp_path_factory):
         )
     try:
         _wait_until_answers(process, f"http://127.0.0.1:{port}/", log_path)
-        yield DemoServer(port=port, var_dir=var_dir, log_path=log_path)
+        _wait_until_answers(
+            simulator,
+            f"http://127.0.0.1:{simulator_port}/_received",
+            log_path,
+            name="The agency simulator",
+        )
+        yield DemoServer(
+            port=port, var_dir=var_dir, log_path=log_path, simulator_port=simulator_port
+        )
     finally:
-        for running in (process, worker):
+        for running in (process, worker, simulator):
             running.terminate()
             try:
                 running.wait(timeout=20)
