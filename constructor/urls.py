@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -8,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from constructor.applications.api import api_not_found
 from constructor.applications.api import application_status as application_status_api
 from constructor.formbuilder.views import page_route_with_extension
+from constructor.public_media import public_media_urls
 from constructor.review.audit import AuditLogView
 from sites.views import branding_css
 
@@ -39,9 +39,5 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
+urlpatterns += public_media_urls()
 urlpatterns += [path("", include(wagtail_urls))]

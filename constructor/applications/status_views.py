@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
+from constructor.applications.delivery_notice import citizen_delivery_notice
 from constructor.applications.notifications import citizen_email, masked_email, send_status_link
 from constructor.applications.status_links import (
     link_expires_at,
@@ -54,6 +55,7 @@ def status(request, token):
                 "page": application.page,
                 "application": application,
                 "timeline": timeline(application),
+                "delivery_notice": citizen_delivery_notice(application),
             },
         )
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.models import Site
 
 from constructor.applications.changes import draft_form_changes
+from constructor.applications.delivery_notice import citizen_delivery_notice
 from constructor.applications.drafts import (
     draft_from_token,
     forget_draft,
@@ -218,6 +219,7 @@ def receipt(request, service, number):
                 "status_link_expires": link_expires_at(),
                 "status_url": status_url(application, request),
                 "status_link_renewable": bool(citizen_email(application)),
+                "delivery_notice": citizen_delivery_notice(application),
             },
         )
     )

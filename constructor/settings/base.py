@@ -158,6 +158,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATIC_URL = "/static/"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# Whether Django itself serves MEDIA_ROOT's public part, the image renditions
+# (constructor/public_media.py): only where no web server or object storage does, as in `make run`.
+SERVE_PUBLIC_MEDIA = False
 # Citizens' uploads: outside MEDIA_ROOT and never routed to a URL.
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 # The malware scanner every upload passes (constructor/formbuilder/scanning.py). None: uploads

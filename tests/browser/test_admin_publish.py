@@ -20,7 +20,7 @@ def log_in(page, demo_server, login):
 
 
 def test_editor_submits_a_changed_summary_that_citizens_see_once_approved(
-    page, demo_server, catalog
+    page, demo_server, catalog, assert_no_sideways_scroll
 ):
     # Not the first service (the others' tests and screenshots use it, unchanged), and one that
     # meets every mandatory quality rule, so the automatic check passes it on to the reviewer.
@@ -28,6 +28,7 @@ def test_editor_submits_a_changed_summary_that_citizens_see_once_approved(
         url for url in catalog.service_urls("kaluga") if "regionalnyy-materinskiy-kapital" in url
     )
     page.goto(service_url)
+    assert_no_sideways_scroll(page)
     title = page.locator("h1").inner_text().strip()
 
     log_in(page, demo_server, EDITOR_LOGIN)
@@ -60,3 +61,4 @@ def test_editor_submits_a_changed_summary_that_citizens_see_once_approved(
 
     page.goto(service_url)
     expect(page.get_by_text(new_summary)).to_be_visible()
+    assert_no_sideways_scroll(page)

@@ -2,7 +2,7 @@
 
 The demo's kindergarten enrolment form (fixtures/demo/forms.py) has a "brothers and sisters"
 step that appears only when the citizen says there are some, and a repeatable group on it.
-Every page is checked with axe-core on the way.
+Every page is checked with axe-core on the way, and fits a 320 px phone in every state.
 """
 
 import datetime
@@ -24,14 +24,19 @@ def continue_to(page, step):
     expect(page).to_have_url(re.compile(rf"/step/{step}/$"))
 
 
-def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_accessible):
+def test_citizen_applies_for_a_kindergarten_place(
+    page, demo_server, assert_accessible, assert_no_sideways_scroll
+):
+    fits_phone = assert_no_sideways_scroll
     page.goto(demo_server.url(SERVICE_PATH, "kaluga"))
+    fits_phone(page)
     page.locator("a[href*='/apply/']").first.click()
 
     # Step 1: the applicant. A wrong SNILS first: the error summary takes focus.
     expect(page).to_have_url(re.compile(r"/step/applicant/$"))
     assert progress_numbers(page) == ["1", "4"]
     assert_accessible(page)
+    fits_phone(page)
     page.fill("#id_applicant-applicant_name_surname", "Петрова")
     page.fill("#id_applicant-applicant_name_given_name", "Мария")
     page.fill("#id_applicant-applicant_name_patronymic", "Ивановна")
@@ -44,6 +49,7 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     expect(summary.locator("a[href='#id_applicant-applicant_snils']")).to_be_visible()
     expect(page.locator("#id_applicant-applicant_name_surname")).to_have_value("Петрова")
     assert_accessible(page)
+    fits_phone(page)
     summary.locator("a").first.click()
     expect(page.locator("#id_applicant-applicant_snils")).to_be_focused()
     page.fill("#id_applicant-applicant_snils", "112-233-445 95")
@@ -59,6 +65,7 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.fill("#id_child-birth_certificate_date", "2022-03-10")
     page.check("#id_child-has_siblings_0")
     assert_accessible(page)
+    fits_phone(page)
     continue_to(page, "siblings")
 
     # Step 3: the repeatable group, shown because of the answer above.
@@ -67,6 +74,7 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.fill("#id_siblings-siblings-0-sibling_name_given_name", "Анна")
     page.fill("#id_siblings-siblings-0-sibling_birth_date", "2019-07-15")
     assert_accessible(page)
+    fits_phone(page)
 
     # Back keeps the answers; change one and come forward again.
     page.locator("a.back-link").click()
@@ -93,12 +101,14 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     page.check("#id_kindergarten-has_benefit_1")
     expect(benefit_document).to_be_hidden()
     assert_accessible(page)
+    fits_phone(page)
     continue_to(page, "agreement")
 
     # Step 5: consent, then the summary.
     assert progress_numbers(page) == ["5", "5"]
     page.check("#id_agreement-consent")
     assert_accessible(page)
+    fits_phone(page)
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/check/$"))
     main = page.locator("main")
@@ -107,10 +117,12 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     expect(main).to_contain_text("Петрова Анна")
     expect(main).to_contain_text("Детский сад № 42 «Радуга»")
     assert_accessible(page)
+    fits_phone(page)
 
     # Change the phone from the summary and come straight back to it.
     page.locator("a[href$='?return=check#id_applicant-applicant_phone']").click()
     expect(page.locator("#id_applicant-applicant_phone")).to_have_value("8 (910) 555-12-34")
+    fits_phone(page)
     page.fill("#id_applicant-applicant_phone", "+7 912 000 11 22")
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/check/$"))
@@ -122,3 +134,13 @@ def test_citizen_applies_for_a_kindergarten_place(page, demo_server, assert_acce
     assert re.fullmatch(r"40-\d{4}-\d{6}", number)
     expect(page.locator("h1")).to_be_visible()
     assert_accessible(page)
+    fits_phone(page)
+
+    # The status link from the receipt works without the session, on any device.
+    status_url = page.locator("[data-status-link]").get_attribute("href")
+    page.context.clear_cookies()
+    page.goto(status_url)
+    expect(page.locator("h1")).to_contain_text(number)
+    expect(page.locator("[data-application-status]")).to_be_visible()
+    assert_accessible(page)
+    fits_phone(page)

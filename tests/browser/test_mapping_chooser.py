@@ -8,11 +8,14 @@ from playwright.sync_api import expect
 from tests.browser.test_admin_publish import EDITOR_LOGIN, log_in
 
 
-def test_a_new_rule_offers_the_agency_fields_and_the_form_fields(page, demo_server, catalog):
+def test_a_new_rule_offers_the_agency_fields_and_the_form_fields(
+    page, demo_server, catalog, assert_no_sideways_scroll
+):
     service_url = next(
         url for url in catalog.service_urls("kaluga") if "zapis-v-detskiy-sad" in url
     )
     page.goto(service_url)
+    assert_no_sideways_scroll(page)
     title = page.locator("h1").inner_text().strip()
     log_in(page, demo_server, EDITOR_LOGIN)
     page.goto(demo_server.url(f"/admin/pages/search/?q={quote(title)}", "kaluga"))

@@ -27,7 +27,9 @@ def log_in(page, demo_server, login):
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
-def test_service_from_standard_goes_live_through_review(page, demo_server):
+def test_service_from_standard_goes_live_through_review(
+    page, demo_server, assert_no_sideways_scroll
+):
     log_in(page, demo_server, EDITOR_LOGIN)
     page.goto(demo_server.url("/admin/registry/create-service/", "kaluga"))
     page.get_by_label(re.compile(STANDARD_CODE)).check()
@@ -76,10 +78,14 @@ def test_service_from_standard_goes_live_through_review(page, demo_server):
 
     # Citizens see it on the region's site.
     page.goto(demo_server.url("/", "kaluga"))
+    assert_no_sideways_scroll(page)
     page.get_by_label(re.compile("Поиск|Search")).first.fill(title)
     page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    assert_no_sideways_scroll(page)
     page.get_by_role("link", name=title).first.click()
     expect(page.locator("h1")).to_have_text(title)
+    assert_no_sideways_scroll(page)
 
     # The audit log shows each step.
     page.goto(demo_server.url("/admin/audit-log/", "kaluga"))
