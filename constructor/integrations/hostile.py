@@ -66,10 +66,11 @@ def binary(handler, status):
 
 @cache
 def _gzip_bomb():
+    """Gzip members, each 1 MiB of zeros, one after the other: a valid gzip stream (members
+    may follow each other) made in milliseconds, not by compressing 64 MiB per request."""
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip container
-    zeros = bytes(1024 * 1024)
-    parts = [compressor.compress(zeros) for _ in range(BOMB_INFLATED_BYTES // len(zeros))]
-    return b"".join(parts) + compressor.flush()
+    member = compressor.compress(bytes(1024 * 1024)) + compressor.flush()
+    return member * (BOMB_INFLATED_BYTES // (1024 * 1024))
 
 
 def gzip_bomb(handler, status):
