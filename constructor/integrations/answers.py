@@ -31,7 +31,9 @@ def decode(raw, charset=None):
     if charset:
         try:
             return raw.decode(charset, errors="replace")
-        except LookupError:  # unknown, or not a text encoding (zlib, base64): not trusted
+        except (LookupError, ValueError):
+            # Unknown, not a text encoding (zlib, base64), or one that refuses to replace
+            # (idna, undefined): not trusted. UnicodeError is a ValueError.
             pass
     return raw.decode("utf-8", errors="replace")
 

@@ -240,4 +240,5 @@ def test_odd_json_answers_give_a_displayable_message(body):
 def test_answers_are_decoded_in_their_charset_when_python_knows_it():
     assert answers.decode("Ошибка".encode("cp1251"), "windows-1251") == "Ошибка"
     assert answers.decode(b"\xff ok", "no-such-charset") == "\ufffd ok"
-    assert answers.decode(b"x\x9c", "zlib") == "x\ufffd"  # not a text encoding: UTF-8
+    for hostile_charset in ("zlib", "idna", "undefined", "punycode", "utf\x00"):
+        assert answers.decode(b"x\x9c", hostile_charset) == "x\ufffd"  # UTF-8 instead
