@@ -237,24 +237,52 @@ def load(delivery_id):
     )
 
 
+def load_bare(delivery_id):
+    """Just what claiming and recording need, for a delivery whose full load fails."""
+    return (
+        Delivery.objects.select_related("integration")
+        .only(
+            "status",
+            "attempts",
+            "lease_until",
+            "leased_at",
+            "lease_holder",
+            "next_attempt_at",
+            "application",
+            "integration__timeout_seconds",
+        )
+        .filter(pk=delivery_id)
+        .first()
+    )
+
+
 def attempt(delivery_id):
     """Make one attempt at a delivery; returns a word for the task result.
 
     Once claimed, the attempt ends recorded whatever happens in between (see the module's
-    docstring): an unexpected exception is its outcome, not the worker's.
+    docstring): an unexpected exception is its outcome, not the worker's. Even a delivery
+    that cannot be loaded (its data unreadable) is claimed and counted, or it would be
+    requeued by every sweep for ever.
     """
-    delivery = load(delivery_id)
+    unreadable = None
+    try:
+        delivery = load(delivery_id)
+    except Exception as error:
+        unreadable, delivery = error, load_bare(delivery_id)
     if delivery is None:
         return "missing"
     started_at = timezone.now()
     refusal = claim(delivery, started_at)
     if refusal:
         return refusal
-    try:
-        prepared = build_body(delivery)
-        outcome = prepared if isinstance(prepared, Outcome) else post(delivery, prepared)
-    except Exception as error:
-        outcome = unexpected(delivery, error)
+    if unreadable is not None:
+        outcome = unexpected(delivery, unreadable)
+    else:
+        try:
+            prepared = build_body(delivery)
+            outcome = prepared if isinstance(prepared, Outcome) else post(delivery, prepared)
+        except Exception as error:
+            outcome = unexpected(delivery, error)
     try:
         return finish(delivery, started_at, outcome)
     except Exception as error:  # e.g. the database refused what was to be recorded

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from constructor.integrations import holders
-from constructor.integrations.delivery import Outcome, enqueue, finish, load, setting
+from constructor.integrations.delivery import Outcome, enqueue, finish, load_bare, setting
 from constructor.integrations.models import AttemptOutcome, Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def take_over(pk, lease_until, now):
         )
         if not list(held.values_list("pk", flat=True)):
             return False  # finished or claimed again since the list was read
-        delivery = load(pk)
+        delivery = load_bare(pk)
         if lease_until > now:
             logger.warning("Delivery %s: its holder %s is gone", pk, delivery.lease_holder)
             error = _(

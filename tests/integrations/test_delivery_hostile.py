@@ -169,6 +169,21 @@ def test_an_unexpected_error_is_recorded_by_its_class_and_counted(
     assert agency.store.all() == []
 
 
+def test_a_delivery_that_cannot_be_loaded_is_still_counted_and_failed(
+    agency, submit, monkeypatch, drain
+):
+    def unreadable(delivery_id):
+        raise ValueError("Expecting value: line 1 column 1 (char 0)")  # e.g. corrupt JSON
+
+    application = submit()
+    monkeypatch.setattr(delivery_module, "load", unreadable)
+    drain()
+    delivery = delivery_of(application)
+    assert (delivery.status, delivery.attempts) == ("failed", MAX_ATTEMPTS)
+    assert all("ValueError" in a.error for a in delivery.attempt_log.all())
+    assert agency.store.all() == []
+
+
 def test_an_error_while_recording_is_recorded_in_its_place(agency, submit, monkeypatch, drain):
     application = submit()
     agency.set_switches(fail_500=True)
