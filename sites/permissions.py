@@ -3,6 +3,7 @@
 Invariant 6: an official acts only inside their region.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -18,6 +19,19 @@ def regions_for_user(user):
     return Region.objects.filter(
         Q(editors__in=user.groups.all()) | Q(moderators__in=user.groups.all())
     ).distinct()
+
+
+def region_staff(region):
+    """The active officials of a region: members of its editors' or moderators' group.
+
+    The people who handle the region's applications (regions_for_user, turned around);
+    federal admins see every region and are not counted as any one region's staff.
+    """
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__in=[region.editors_id, region.moderators_id])
+        .distinct()
+    )
 
 
 def user_acts_in_region(user, region_id):

@@ -40,6 +40,11 @@ def citizen_email(application):
 
 def notify_status_change(event_id):
     """Send the citizen the e-mail about one recorded event; True when a message went out."""
+    # Most events ("delivered", after every delivery) tell the citizen nothing: a cheap look
+    # at the status first, the page and the form version only for those that do.
+    status = ApplicationEvent.objects.filter(pk=event_id).values_list("status_to", flat=True)
+    if status.first() not in NOTIFY:
+        return False
     event = (
         ApplicationEvent.objects.select_related(
             "application__page", "application__form_version", "application__region"

@@ -4,31 +4,58 @@ A ``Delivery`` is created in the same transaction as its ``Application`` (``subm
 together with the task row that will send it, so an application is never stored without the
 intention to deliver it. The task (``tasks.deliver``) calls ``attempt``:
 
-1. lock the delivery row; skip it when it is finished, leased by another live attempt, or not
-   due yet; otherwise take a lease (``lease_until``) and count the attempt; commit;
+1. claim: one conditional UPDATE counts the attempt and takes a lease (``lease_until``), naming
+   the process that holds it (``lease_holder``, see holders.py); it fails when the delivery
+   is finished, leased by a live attempt, not due yet or changed since it was read;
 2. with no transaction open: decrypt the answers, build the payload from the snapshot of the
    mapping rules, check it against the agency's schema (a payload the agency would refuse is
-   failed at once, without a request), sign it and POST it;
-3. lock the row again and record the outcome: 2xx delivered; a network error, a timeout, a
-   dropped connection or a 5xx (or 408/429) retried later with exponential backoff and full
-   jitter, through a new task with ``run_after``; any other answer failed with the agency's
-   message. Every attempt is kept as a ``DeliveryAttempt``.
+   failed at once, without a request), sign it and POST it (exchange.py: one deadline for
+   the whole exchange, at most ``MAX_ANSWER_BYTES`` read, nothing decompressed);
+3. finish: in one transaction, record the attempt (with a displayable excerpt of the answer,
+   answers.py) and move the delivery on: 2xx delivered; no answer, a dropped connection, a
+   5xx (or 408/425/429) retried later with exponential backoff and full jitter, through a
+   new task with ``run_after``; any other answer failed with the agency's message. The status
+   line is the agency's decision; the body only explains it, so whatever the body is (huge,
+   nested, binary, dripping, broken off) it is an excerpt, never an exception.
+
+Every claimed attempt ends in a recorded outcome. An exception inside steps 2-3 becomes the
+attempt's error (its class name only: messages may quote answers) and is retried like a 5xx;
+if recording that fails (the database refused it), the bare class name is recorded instead;
+if even that fails, the lease is left behind and recovery records the attempt (below). The
+attempt limit (``DELIVERY_MAX_ATTEMPTS``) counts claims, so attempts that never finish count
+as well; the last one fails the delivery and e-mails the region's officials (failures.py).
 
 The ``Idempotency-Key`` is the delivery's UUID on every attempt, so a retry after a lost
 answer, or a second attempt after a crashed worker, is a replay at the agency, not a second
-application. A worker killed mid-attempt leaves a lease that runs out; ``requeue_undelivered``
-(also run by the periodic ``sweep`` task) puts such deliveries back on the queue.
+application. ``finish`` is conditional on the lease the attempt took, so an attempt that was
+taken over can record what it saw but decides nothing.
+
+Recovery (recovery.py: ``requeue_undelivered``, also the periodic ``sweep``): a pending
+delivery whose task was lost gets a new one. A lease left behind is taken over at once when
+its holder is a process of this machine that is no longer running (holders.py), otherwise when
+it runs out: a killed worker's delivery is back on the queue the moment requeue runs. The
+interrupted attempt is recorded and counts towards the limit. Wrongly taking over a live
+holder costs one replayed POST and a "late" result, nothing more. Why the holder's identity
+rather than short leases renewed by a heartbeat: a heartbeat still leaves recovery waiting a
+lease after a crash and writes to the row all through the POST, while a dead process is known
+dead at once; and the heartbeat's other use, noticing a live attempt that hangs, is covered by
+the exchange's deadline, which also keeps every live attempt inside its lease (the timeout plus
+``DELIVERY_LEASE_SECONDS``). A dead holder on another machine is taken over at once by a
+requeue run on that machine, by any other once its lease runs out.
+
+Drain after an outage: when an attempt to an integration succeeds, the agency is back, and a
+few of its deliveries waiting on back-off are made due now (``pull_forward``), at most
+``DELIVERY_DRAIN_CONCURRENCY`` due or in flight at a time; each success pulls the next, so a
+backlog drains at the agency's pace instead of trickling in as each back-off runs out.
 """
 
-import http.client
 import json
 import logging
 import random
 import time
 import traceback
-import urllib.error
-import urllib.request
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +63,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from constructor.integrations import answers, exchange, holders
 from constructor.integrations.models import (
     AttemptOutcome,
     Delivery,
@@ -58,7 +86,11 @@ def setting(name, default):
 
 
 def lease_seconds(integration):
-    """How long an attempt may hold a delivery before others take it for a crashed worker."""
+    """How long an attempt may hold a delivery before others take it for a crashed worker.
+
+    The exchange cannot outlast the integration's timeout (exchange.py); the margin covers
+    building the payload and recording the outcome.
+    """
     return integration.timeout_seconds + setting("DELIVERY_LEASE_SECONDS", 30)
 
 
@@ -125,23 +157,28 @@ def create_delivery(application, page_id):
 
 def enqueue(delivery, run_after=None):
     """Put a delivery task on the queue (call inside the transaction that changed the row)."""
+    return enqueue_id(delivery.pk, run_after)
+
+
+def enqueue_id(delivery_id, run_after=None):
     from constructor.integrations.tasks import deliver
 
     task = deliver.using(backend=setting("DELIVERY_TASK_BACKEND", "default"), run_after=run_after)
-    return task.enqueue(delivery.pk)
+    return task.enqueue(delivery_id)
 
 
 # One attempt -----------------------------------------------------------------------------
 
 
 class Outcome:
-    """What one HTTP exchange came to."""
+    """What one attempt came to; the texts are kept displayable and bounded."""
 
-    def __init__(self, kind, http_status=None, error="", latency_ms=None):
+    def __init__(self, kind, http_status=None, error="", latency_ms=None, answer=""):
         self.kind = kind  # AttemptOutcome value
         self.http_status = http_status
-        self.error = error[:ERROR_TEXT_LIMIT]
+        self.error = answers.shortened(error, ERROR_TEXT_LIMIT)
         self.latency_ms = latency_ms
+        self.answer = answer
 
 
 # What an attempt reads: the delivery, its integration and just enough of the application.
@@ -151,6 +188,8 @@ ATTEMPT_FIELDS = (
     "status",
     "attempts",
     "lease_until",
+    "leased_at",
+    "lease_holder",
     "next_attempt_at",
     "integration__endpoint_url",
     "integration__payload_schema",
@@ -198,18 +237,75 @@ def load(delivery_id):
     )
 
 
+def load_bare(delivery_id):
+    """Just what claiming and recording need, for a delivery whose full load fails."""
+    return (
+        Delivery.objects.select_related("integration")
+        .only(
+            "status",
+            "attempts",
+            "lease_until",
+            "leased_at",
+            "lease_holder",
+            "next_attempt_at",
+            "application",
+            "integration__timeout_seconds",
+        )
+        .filter(pk=delivery_id)
+        .first()
+    )
+
+
 def attempt(delivery_id):
-    """Make one attempt at a delivery; returns a word for the task result."""
-    delivery = load(delivery_id)
+    """Make one attempt at a delivery; returns a word for the task result.
+
+    Once claimed, the attempt ends recorded whatever happens in between (see the module's
+    docstring): an unexpected exception is its outcome, not the worker's. Even a delivery
+    that cannot be loaded (its data unreadable) is claimed and counted, or it would be
+    requeued by every sweep for ever.
+    """
+    unreadable = None
+    try:
+        delivery = load(delivery_id)
+    except Exception as error:
+        unreadable, delivery = error, load_bare(delivery_id)
     if delivery is None:
         return "missing"
     started_at = timezone.now()
     refusal = claim(delivery, started_at)
     if refusal:
         return refusal
-    prepared = build_body(delivery)
-    outcome = prepared if isinstance(prepared, Outcome) else post(delivery, prepared)
-    return finish(delivery, started_at, outcome)
+    if unreadable is not None:
+        outcome = unexpected(delivery, unreadable)
+    else:
+        try:
+            prepared = build_body(delivery)
+            outcome = prepared if isinstance(prepared, Outcome) else post(delivery, prepared)
+        except Exception as error:
+            outcome = unexpected(delivery, error)
+    try:
+        return finish(delivery, started_at, outcome)
+    except Exception as error:  # e.g. the database refused what was to be recorded
+        return finish(delivery, started_at, unexpected(delivery, error))
+
+
+def unexpected(delivery, error):
+    """An exception as an attempt's outcome: retried like a 5xx, counted towards the limit.
+
+    Officials read the class name only; the log gets the frames, never the message, which
+    may quote an answer.
+    """
+    logger.error(
+        "Delivery %s: the attempt was interrupted (%s)\n%s",
+        delivery.pk,
+        type(error).__name__,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    return Outcome(
+        AttemptOutcome.RETRY,
+        error=_("An unexpected error interrupted the attempt: %(error)s.")
+        % {"error": type(error).__name__},
+    )
 
 
 def claim(delivery, now):
@@ -226,17 +322,25 @@ def claim(delivery, now):
     if delivery.next_attempt_at and delivery.next_attempt_at > now + timedelta(seconds=1):
         return "skipped-not-due"
     lease_until = now + timedelta(seconds=lease_seconds(delivery.integration))
+    holder = holders.this_process()
     claimed = (
         Delivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
         )
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=now))
-        .update(attempts=delivery.attempts + 1, lease_until=lease_until)
+        .update(
+            attempts=delivery.attempts + 1,
+            lease_until=lease_until,
+            leased_at=now,
+            lease_holder=holder,
+        )
     )
     if not claimed:
         return "skipped-busy"
     delivery.attempts += 1
     delivery.lease_until = lease_until
+    delivery.leased_at = now
+    delivery.lease_holder = holder
     return None
 
 
@@ -317,41 +421,6 @@ def request_headers(delivery, body):
     }
 
 
-def agency_message(status, raw):
-    """The agency's own words from a refusal: its JSON ``error`` and ``errors``, else the text."""
-    text = raw.decode("utf-8", errors="replace").strip()
-    try:
-        answer = json.loads(text)
-    except ValueError:
-        answer = None
-    parts = []
-    if isinstance(answer, dict):
-        if answer.get("error"):
-            parts.append(str(answer["error"]))
-        for item in answer.get("errors") or []:
-            if isinstance(item, dict):
-                path = item.get("path") or "/"
-                parts.append(f"{path}: {item.get('message', '')}")
-            else:
-                parts.append(str(item))
-    message = " ".join(parts) if parts else text[:500]
-    return _("The agency answered %(status)s: %(message)s") % {
-        "status": status,
-        "message": message or _("no explanation"),
-    }
-
-
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is the agency's answer, not an instruction: following it would re-send the
-    signed headers elsewhere and turn the POST into a body-less GET whose 200 looks delivered."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # -> HTTPError with the 3xx status: failed with the agency's message
-
-
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects)
-
-
 def no_answer(integration):
     return _("No answer within %(seconds)s s.") % {"seconds": integration.timeout_seconds}
 
@@ -359,72 +428,64 @@ def no_answer(integration):
 def post(delivery, body):
     """Send the body once; classify the answer. No database transaction is open here."""
     integration = delivery.integration
-    request = urllib.request.Request(  # noqa: S310 - the URL is the configured agency endpoint
-        integration.endpoint_url,
-        data=body,
-        headers=request_headers(delivery, body),
-        method="POST",
-    )
     started = time.monotonic()
 
     def elapsed():
         return int((time.monotonic() - started) * 1000)
 
     try:
-        with _OPENER.open(request, timeout=integration.timeout_seconds) as response:
-            response.read(MAX_ANSWER_BYTES)  # the body is not needed; never read without a bound
-            return Outcome(AttemptOutcome.DELIVERED, response.status, latency_ms=elapsed())
-    except urllib.error.HTTPError as error:
-        try:
-            raw = error.read(MAX_ANSWER_BYTES)
-        except (OSError, http.client.HTTPException):
-            raw = b""
-        status = error.code
-        message = agency_message(status, raw)
-        kind = (
-            AttemptOutcome.RETRY
-            if status >= 500 or status in RETRYABLE_STATUSES
-            else AttemptOutcome.FAILED
+        answer = exchange.post(
+            integration.endpoint_url,
+            body,
+            request_headers(delivery, body),
+            seconds=integration.timeout_seconds,
+            limit=MAX_ANSWER_BYTES,
         )
-        return Outcome(kind, status, message, elapsed())
-    except TimeoutError:
+    except exchange.TimedOut:
         return Outcome(AttemptOutcome.RETRY, error=no_answer(integration), latency_ms=elapsed())
-    except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError):
-            text = no_answer(integration)
-        else:
-            text = _("Could not connect to the agency: %(reason)s") % {"reason": reason}
+    except exchange.CouldNotConnect as error:
+        text = _("Could not connect to the agency: %(reason)s") % {"reason": error.reason}
         return Outcome(AttemptOutcome.RETRY, error=text, latency_ms=elapsed())
-    except (http.client.HTTPException, OSError) as error:
-        return Outcome(
-            AttemptOutcome.RETRY,
-            error=_("The connection was lost: %(error)s")
-            % {"error": str(error) or type(error).__name__},
-            latency_ms=elapsed(),
-        )
+    except exchange.ConnectionLost as error:
+        text = _("The connection was lost: %(error)s") % {"error": error.reason}
+        return Outcome(AttemptOutcome.RETRY, error=text, latency_ms=elapsed())
+    text = answers.decode(answer.body, answer.charset)
+    status = answer.status
+    kept = answers.excerpt(text, whole=answer.whole)
+    if 200 <= status < 300:
+        return Outcome(AttemptOutcome.DELIVERED, status, latency_ms=elapsed(), answer=kept)
+    refused = 300 <= status < 500 and status not in RETRYABLE_STATUSES
+    return Outcome(
+        AttemptOutcome.FAILED if refused else AttemptOutcome.RETRY,
+        status,
+        answers.agency_message(status, text),
+        elapsed(),
+        answer=kept,
+    )
 
 
-def finish(delivery, started_at, outcome):
+def finish(delivery, started_at, outcome, retry_at=None):
     """Record the attempt and move the delivery on, in one transaction.
 
     The update is conditional on the lease this attempt holds (same ``attempts`` and the very
     ``lease_until`` it set: an official's Retry restarts ``attempts``, so the count alone could
     match a newer attempt): if the lease ran out and another attempt took the delivery over,
-    or the sweep released it, that one decides; this attempt is still on record.
+    or the sweep released it, that one decides; this attempt is still on record. A retry is
+    due after the backoff, or at ``retry_at`` when given (an interrupted attempt: not the
+    agency's fault).
     """
     now = timezone.now()
     kind = outcome.kind
     if kind == AttemptOutcome.RETRY and delivery.attempts >= setting("DELIVERY_MAX_ATTEMPTS", 12):
         kind = AttemptOutcome.FAILED
-    changes = {"lease_until": None}
+    changes = {"lease_until": None, "leased_at": None, "lease_holder": ""}
     if kind == AttemptOutcome.DELIVERED:
         changes.update(
             status=DeliveryStatus.DELIVERED, delivered_at=now, next_attempt_at=None, last_error=""
         )
     elif kind == AttemptOutcome.RETRY:
         changes.update(
-            next_attempt_at=now + timedelta(seconds=backoff_seconds(delivery.attempts)),
+            next_attempt_at=retry_at or now + timedelta(seconds=backoff_seconds(delivery.attempts)),
             last_error=outcome.error,
         )
     else:
@@ -434,7 +495,11 @@ def finish(delivery, started_at, outcome):
                 "count": delivery.attempts,
                 "error": outcome.error,
             }
-        changes.update(status=DeliveryStatus.FAILED, next_attempt_at=None, last_error=error)
+        changes.update(
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=None,
+            last_error=answers.shortened(error, ERROR_TEXT_LIMIT),
+        )
     with transaction.atomic():
         DeliveryAttempt.objects.create(
             delivery_id=delivery.pk,
@@ -442,6 +507,7 @@ def finish(delivery, started_at, outcome):
             http_status=outcome.http_status,
             latency_ms=outcome.latency_ms,
             error=outcome.error,
+            answer=outcome.answer,
             outcome=kind,
         )
         updated = Delivery.objects.filter(
@@ -452,13 +518,48 @@ def finish(delivery, started_at, outcome):
         ).update(**changes)
         if not updated:
             return f"late-{kind}"
-        for name, value in changes.items():
-            setattr(delivery, name, value)
         if kind == AttemptOutcome.DELIVERED:
             mark_application_delivered(delivery.application_id)
+            pull_forward(delivery.integration_id, now)
         elif kind == AttemptOutcome.RETRY:
-            enqueue(delivery, run_after=delivery.next_attempt_at)
+            enqueue(delivery, run_after=changes["next_attempt_at"])
+        else:
+            from constructor.integrations.failures import tell_officials
+
+            transaction.on_commit(partial(tell_officials, delivery.pk), robust=True)
+    # Only now: when the transaction fails, the attempt can still be recorded on this lease.
+    for name, value in changes.items():
+        setattr(delivery, name, value)
     return str(kind)
+
+
+def pull_forward(integration_id, now):
+    """The agency answered: make a few deliveries waiting on back-off due now; their ids.
+
+    Waiting: pending, not leased, due later than now (a retry's back-off). At most
+    ``DELIVERY_DRAIN_CONCURRENCY`` deliveries of the integration are due or in flight at once
+    through this, so a recovering agency gets a small steady stream, oldest applications
+    first; each success pulls the next. One cheap query when nothing waits.
+    """
+    limit = setting("DELIVERY_DRAIN_CONCURRENCY", 4)
+    soon = now + timedelta(seconds=1)
+    pending = Delivery.objects.filter(integration_id=integration_id, status=DeliveryStatus.PENDING)
+    waiting = list(
+        pending.filter(lease_until__isnull=True, next_attempt_at__gt=soon)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not waiting:
+        return []
+    busy = pending.filter(
+        Q(lease_until__gt=now) | Q(lease_until__isnull=True, next_attempt_at__lte=soon)
+    ).count()
+    chosen = waiting[: max(limit - busy, 0)]
+    if chosen:
+        pending.filter(pk__in=chosen, lease_until__isnull=True).update(next_attempt_at=now)
+        for pk in chosen:
+            enqueue_id(pk)  # the back-off's task stays queued and will find nothing to do
+    return chosen
 
 
 def mark_application_delivered(application_id):
@@ -471,9 +572,6 @@ def mark_application_delivered(application_id):
         logger.warning("Application %s: not moved to delivered", application_id, exc_info=True)
 
 
-# Officials and recovery ------------------------------------------------------------------
-
-
 def retry_failed(delivery):
     """An official's "Retry": a failed delivery goes back to pending with a fresh budget."""
     with transaction.atomic():
@@ -482,68 +580,17 @@ def retry_failed(delivery):
             return False
         delivery.status = DeliveryStatus.PENDING
         delivery.attempts = 0
-        delivery.lease_until = None
+        delivery.lease_until, delivery.leased_at, delivery.lease_holder = None, None, ""
         delivery.next_attempt_at = timezone.now()
-        delivery.save(update_fields=["status", "attempts", "lease_until", "next_attempt_at"])
+        delivery.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "lease_until",
+                "leased_at",
+                "lease_holder",
+                "next_attempt_at",
+            ]
+        )
         enqueue(delivery)
     return True
-
-
-def live_task_delivery_ids(now=None):
-    """Ids of deliveries that a queued task, or one that started a moment ago, will attempt.
-
-    Only tasks on the delivery backend count (a task queued on another backend no worker of
-    ours reads is lost too). A task killed with its worker stays "running" for ever; past the
-    lease margin it counts as lost: a live attempt holds the delivery's lease, which
-    ``requeue_undelivered`` checks first.
-    """
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    from constructor.integrations.tasks import deliver
-
-    now = now or timezone.now()
-    fresh = now - timedelta(seconds=setting("DELIVERY_LEASE_SECONDS", 30))
-    rows = DBTaskResult.objects.filter(
-        task_path=deliver.module_path,
-        backend_name=setting("DELIVERY_TASK_BACKEND", "default"),
-    ).filter(
-        Q(status=TaskResultStatus.READY) | Q(status=TaskResultStatus.RUNNING, started_at__gte=fresh)
-    )
-    ids = set()
-    for args_kwargs in rows.values_list("args_kwargs", flat=True):
-        args = (args_kwargs or {}).get("args") or []
-        if args:
-            ids.add(args[0])
-    return ids
-
-
-def requeue_undelivered(now=None):
-    """Enqueue every pending delivery that no live task will attempt; returns their ids.
-
-    A pending delivery is lost when its lease (if any) has run out and no queued task, nor a
-    running one younger than the lease margin, names it: its worker was killed, or its task
-    row was pruned. Deliveries merely waiting in a long queue keep their task and are left
-    alone, so a backlog after an outage is never multiplied by the sweep.
-    """
-    now = now or timezone.now()
-    live = live_task_delivery_ids(now)
-    requeued = []
-    pending = Delivery.objects.filter(status=DeliveryStatus.PENDING).values_list(
-        "pk", "lease_until"
-    )
-    for pk, lease_until in pending:
-        if (lease_until and lease_until > now) or pk in live:
-            continue
-        with transaction.atomic():
-            delivery = Delivery.objects.select_for_update(of=("self",)).get(pk=pk)
-            if delivery.status != DeliveryStatus.PENDING or (
-                delivery.lease_until and delivery.lease_until > now
-            ):
-                continue
-            delivery.lease_until = None
-            delivery.next_attempt_at = now
-            delivery.save(update_fields=["lease_until", "next_attempt_at"])
-            enqueue(delivery)
-        requeued.append(pk)
-    return requeued

@@ -2,7 +2,9 @@
 
 Scoped like the applications section (constructor/applications/admin_views.py): an official
 sees the deliveries of their regions' applications only (invariant 6), federal admins every
-region. Failed deliveries come first. Registered from ``IntegrationsConfig.ready()``.
+region. Failed deliveries come first, counted at the top (the officials are also e-mailed,
+failures.py); each attempt shows an excerpt of what the agency sent back. Registered from
+``IntegrationsConfig.ready()``.
 """
 
 from django import forms
@@ -66,11 +68,15 @@ def index(request):
     if not can_see_applications(request.user):
         raise PermissionDenied
     form = DeliveryFilterForm(request.GET or None)
-    queryset = form.apply(deliveries_for(request.user))
+    visible = deliveries_for(request.user)
     return render(
         request,
         "integrations/deliveries_index.html",
-        {"filter_form": form, **paginated(request, queryset)},
+        {
+            "filter_form": form,
+            "failed_count": visible.filter(status=DeliveryStatus.FAILED).count(),
+            **paginated(request, form.apply(visible)),
+        },
     )
 
 

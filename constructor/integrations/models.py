@@ -122,6 +122,9 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     lease_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    # The attempt holding the lease: when it began and which process runs it (holders.py).
+    leased_at = models.DateTimeField(_("leased at"), null=True, blank=True)
+    lease_holder = models.CharField(_("lease holder"), max_length=255, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -150,6 +153,8 @@ class DeliveryAttempt(models.Model):
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     latency_ms = models.PositiveIntegerField(_("latency, ms"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # An excerpt of the body that came back, made safe to show (answers.py).
+    answer = models.TextField(_("agency's answer"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=AttemptOutcome.choices)
 
     class Meta:

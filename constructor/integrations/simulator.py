@@ -8,7 +8,9 @@ be tested and embedded without a database; ``manage.py agency_simulator`` feeds 
 ``Integration`` table.
 
 Switches make it misbehave the ways real agencies do: answer 500, hang past the client's
-timeout, drop the connection without answering, or answer slowly. They are set at start and
+timeout, drop the connection without answering, answer slowly, or answer with a hostile body
+(deeply nested, huge, binary, a gzip bomb, dripping, broken off, lying about its length:
+hostile.py). They are set at start and
 changed at run time with ``POST /_control`` (loopback clients only); ``GET /_received`` returns
 what was stored.
 
@@ -34,7 +36,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from constructor.integrations import signing
+from constructor.integrations import hostile, signing
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -82,6 +84,8 @@ class Switches:
     hang: bool = False
     down: bool = False
     delay_ms: int = 0
+    # "" or one of hostile.ANSWERS: the body every delivery is answered with.
+    hostile_answer: str = ""
 
     def update(self, changes: dict) -> None:
         known = [f.name for f in fields(self)]
@@ -89,9 +93,13 @@ class Switches:
         if unknown:
             raise ValueError(f"Unknown switches: {', '.join(unknown)}. Known: {', '.join(known)}.")
         for name, value in changes.items():
-            expected = int if name == "delay_ms" else bool
+            expected = type(getattr(Switches(), name))
             if type(value) is not expected or (expected is int and value < 0):
                 raise ValueError(f"Switch {name!r} takes a {expected.__name__}, got {value!r}.")
+            if name == "hostile_answer" and value not in ("", *hostile.ANSWERS):
+                raise ValueError(
+                    f"Unknown hostile answer {value!r}. Known: {', '.join(hostile.ANSWERS)}."
+                )
         for name, value in changes.items():
             setattr(self, name, value)
 
@@ -602,10 +610,21 @@ class _SimulatorHandler(BaseHTTPRequestHandler):
             self._answer(504, {"error": "Simulated hang."}, "hang")
             return
         if switches.fail_500:
-            self._answer(500, {"error": "Simulated agency failure."}, "fail-500")
+            status, answer, outcome = 500, {"error": "Simulated agency failure."}, "fail-500"
+        else:
+            status, answer, outcome = self.simulator.receive(code, self.headers, body)
+        if switches.hostile_answer:
+            self._hostile_answer(status, switches.hostile_answer, outcome)
             return
-        status, answer, outcome = self.simulator.receive(code, self.headers, body)
         self._answer(status, answer, outcome)
+
+    def _hostile_answer(self, status: int, name: str, outcome: str):
+        try:
+            hostile.answer(self, status, name)
+        except OSError:
+            self._log(f"{status} {name}: {outcome}; the client went before the end")
+            return
+        self._log(f"{status} {name}: {outcome}")
 
     def _control(self, body: bytes):
         if not self._from_loopback():

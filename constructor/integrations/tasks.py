@@ -1,9 +1,9 @@
 """Background tasks of the integration layer, run by ``manage.py db_worker``.
 
 ``deliver`` makes one attempt at one delivery (see delivery.py); retries are new ``deliver``
-tasks with ``run_after``. ``sweep`` re-enqueues deliveries whose task was lost with a killed
-worker and schedules itself again every ``DELIVERY_SWEEP_SECONDS``; ``manage.py
-requeue_undelivered`` makes sure one is scheduled.
+tasks with ``run_after``. ``sweep`` re-enqueues deliveries whose task or attempt was lost with
+a killed worker (recovery.py) and schedules itself again every ``DELIVERY_SWEEP_SECONDS``;
+``manage.py requeue_undelivered`` makes sure one is scheduled.
 """
 
 from datetime import timedelta
@@ -21,7 +21,7 @@ def deliver(delivery_id):
 
 @task()
 def sweep():
-    from constructor.integrations.delivery import requeue_undelivered
+    from constructor.integrations.recovery import requeue_undelivered
 
     try:
         requeued = requeue_undelivered()

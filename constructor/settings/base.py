@@ -200,6 +200,9 @@ DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "12"))
 DELIVERY_SWEEP_SECONDS = float(os.environ.get("DELIVERY_SWEEP_SECONDS", "60"))
 # An attempt holds its delivery for the integration's timeout plus this margin.
 DELIVERY_LEASE_SECONDS = float(os.environ.get("DELIVERY_LEASE_SECONDS", "30"))
+# After an outage, each success makes deliveries waiting on back-off due now, keeping at most
+# this many of one integration's deliveries due or in flight.
+DELIVERY_DRAIN_CONCURRENCY = int(os.environ.get("DELIVERY_DRAIN_CONCURRENCY", "4"))
 
 # Housekeeping (constructor/applications/housekeeping.py), run by the worker every
 # HOUSEKEEPING_SECONDS: unsent drafts unchanged for DRAFT_RETENTION go with their files (a resume

@@ -22,6 +22,7 @@ from constructor.applications.progress import empty_state, summarise
 from constructor.applications.submission import submit_draft
 from constructor.formbuilder.models import live_form_version
 from constructor.integrations import delivery as delivery_module
+from constructor.integrations import recovery
 from constructor.integrations.models import Agency, Delivery, DeliveryAttempt, Integration
 from constructor.integrations.simulator import (
     AgencySimulator,
@@ -466,7 +467,7 @@ def crash_mid_attempt(delivery, *, posted):
 def test_requeue_leaves_queued_deliveries_alone(submit, settings):
     settings.DELIVERY_RETRY_BASE_SECONDS = 60
     waiting = [submit(), submit()]
-    assert delivery_module.requeue_undelivered() == []
+    assert recovery.requeue_undelivered() == []
     assert DBTaskResult.objects.count() == len(waiting)
 
 
@@ -474,7 +475,7 @@ def test_requeue_leaves_a_live_lease_alone(submit):
     application = submit()
     delivery = delivery_of(application)
     crash_mid_attempt(delivery, posted=False)
-    assert delivery_module.requeue_undelivered() == []
+    assert recovery.requeue_undelivered() == []
 
 
 @pytest.mark.parametrize("posted", [False, True], ids=["before-post", "after-post"])
@@ -499,7 +500,7 @@ def test_requeue_after_a_crash_delivers_exactly_once(submit, simulator, posted):
     assert len(simulator.store.all()) == 1
     assert simulator.store.all()[0].idempotency_key == str(delivery.idempotency_key)
     # Nothing left to requeue; a second run changes nothing.
-    assert delivery_module.requeue_undelivered() == []
+    assert recovery.requeue_undelivered() == []
 
 
 def test_requeue_schedules_the_periodic_sweep_once(db):

@@ -30,7 +30,7 @@ FIRST_BATCH = 200
 DEADLINE_SECONDS = 150
 
 
-def populate(endpoint_url, count, create):
+def populate(endpoint_url, count, create, timeout_seconds=2):
     """In a subprocess on the file database: the service, then ``count`` submissions."""
     from constructor.applications.submission import submit_draft
     from constructor.formbuilder.models import live_form_version
@@ -46,7 +46,7 @@ def populate(endpoint_url, count, create):
     if create:
         region = create_region("Калужская область", "kaluga", "40").region
         category = ServiceCategory.objects.create(name="Семья и дети", slug="family")
-        integration = make_integration(endpoint_url, timeout_seconds=2)
+        integration = make_integration(endpoint_url, timeout_seconds=timeout_seconds)
         make_delivering_service(region, category, integration)
     page = ServicePage.objects.get(integration=Integration.objects.get())
     version = live_form_version(page)
@@ -74,14 +74,14 @@ class Run:
         self.workers = []
         self.log = (var_dir / "workers.log").open("w")
 
-    def populate(self, endpoint_url, count, *, migrate=False, requeue=False):
+    def populate(self, endpoint_url, count, *, migrate=False, requeue=False, timeout_seconds=2):
         """One subprocess (one Django start-up): migrate, submit ``count``, requeue."""
         code = (
             "import django; django.setup(); "
             "from django.core.management import call_command; "
             "from tests.integrations.test_reliability import populate; "
             + ("call_command('migrate', interactive=False, verbosity=0); " if migrate else "")
-            + f"populate({endpoint_url!r}, {count}, {migrate}); "
+            + f"populate({endpoint_url!r}, {count}, {migrate}, {timeout_seconds}); "
             + ("call_command('requeue_undelivered'); " if requeue else "")
         )
         result = subprocess.run(
@@ -214,6 +214,40 @@ def test_three_hundred_applications_arrive_exactly_once_through_crash_and_outage
             "SELECT count(*) FROM applications_application WHERE status = 'delivered'"
         )[0][0]
         assert delivered_statuses == TOTAL
+    finally:
+        run.stop()
+        agency.stop()
+
+
+def test_a_killed_workers_delivery_is_requeued_the_moment_requeue_runs(tmp_path):
+    """SIGKILL a real worker while its POST hangs at the agency: ``requeue_undelivered``, run
+    right away, sees the lease's holder is gone (the lease has most of a minute to go) and
+    puts the delivery back; a new worker delivers it, once."""
+    from tests.integrations.test_delivery import CODE, simulator_for
+
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    agency = simulator_for(hang_seconds=60).start()
+    agency.set_switches(hang=True)
+    endpoint = f"{agency.url}/{CODE}/"
+    run = Run(tmp_path)
+    run.env["DELIVERY_LEASE_SECONDS"] = "30"  # the production margin: not what recovery waits on
+    try:
+        run.populate(endpoint, 1, migrate=True, timeout_seconds=20)
+        worker = run.start_worker()
+        run.wait_for(
+            "the worker's attempt", lambda: run.count("lease_until IS NOT NULL") == 1, deadline
+        )
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+
+        assert "1 deliveries requeued." in run.populate(endpoint, 0, requeue=True)
+        [(outcome, error)] = run.query("SELECT outcome, error FROM integrations_deliveryattempt")
+        assert outcome == "retry" and "обработчик остановился" in error
+
+        agency.set_switches(hang=False)
+        run.start_worker()
+        run.wait_for("the delivery", lambda: run.count("status = 'delivered'") == 1, deadline)
+        assert len(agency.store.all()) == 1
     finally:
         run.stop()
         agency.stop()

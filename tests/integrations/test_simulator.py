@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 
+from constructor.integrations import hostile
 from constructor.integrations.simulator import (
     AgencySimulator,
     SimulatedIntegration,
@@ -449,3 +450,105 @@ def test_command_serves_active_integrations_and_accepts_their_own_signatures():
         )
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 201
+
+
+# Hostile answers ---------------------------------------------------------------------------
+
+
+def raw_post(endpoint, payload=VALID_PAYLOAD, key="hostile"):
+    """A signed delivery over http.client; the response, its body not yet read."""
+    body = json.dumps(payload).encode()
+    timestamp = str(int(time.time()))
+    host, port = endpoint.removeprefix("http://").split("/")[0].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.request(
+        "POST",
+        "/" + endpoint.split("/", 3)[3],
+        body=body,
+        headers={
+            "X-Timestamp": timestamp,
+            "X-Signature": sign(SECRET, body, timestamp, key),
+            "Idempotency-Key": key,
+        },
+    )
+    return connection.getresponse()
+
+
+def test_control_switches_hostile_answers_and_refuses_unknown_ones(simulator):
+    for name in hostile.ANSWERS:
+        assert control(simulator, hostile_answer=name)["hostile_answer"] == name
+    for wrong in ("explode", 1, None):
+        request = urllib.request.Request(
+            f"{simulator.url}/_control",
+            data=json.dumps({"hostile_answer": wrong}).encode(),
+            method="POST",
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        assert refused.value.code == 400
+    assert control(simulator, hostile_answer="")["hostile_answer"] == ""
+
+
+def test_a_hostile_answer_keeps_the_status_and_stores_the_application(simulator, endpoint):
+    control(simulator, hostile_answer="nested_json")
+    response = raw_post(endpoint)
+    assert response.status == 201
+    assert response.read() == b"[" * 60_000
+    assert len(received(simulator)) == 1
+    control(simulator, fail_500=True)
+    assert raw_post(endpoint, key="refused").status == 500
+    assert len(received(simulator)) == 1
+
+
+def test_huge_binary_and_gzip_answers_are_what_they_say(simulator, endpoint):
+    import zlib
+
+    control(simulator, fail_500=True, hostile_answer="huge")
+    response = raw_post(endpoint)
+    assert int(response.headers["Content-Length"]) == hostile.HUGE_BYTES
+    assert len(response.read(1024 * 1024)) == 1024 * 1024
+    response.close()
+
+    control(simulator, hostile_answer="binary")
+    body = raw_post(endpoint).read()
+    assert b"\x00" in body
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+
+    control(simulator, hostile_answer="gzip_bomb")
+    response = raw_post(endpoint)
+    assert response.headers["Content-Encoding"] == "gzip"
+    compressed = response.read()
+    inflated = zlib.decompressobj(31).decompress(compressed, 1024 * 1024)
+    assert inflated == bytes(1024 * 1024)
+    assert len(compressed) * 500 < hostile.BOMB_INFLATED_BYTES
+
+
+def test_broken_answers_break_off_as_announced(simulator, endpoint):
+    control(simulator, fail_500=True, hostile_answer="reset_halfway")
+    response = raw_post(endpoint)
+    with pytest.raises((ConnectionResetError, http.client.IncompleteRead)):
+        response.read()
+
+    control(simulator, hostile_answer="lying_length")
+    response = raw_post(endpoint)
+    with pytest.raises(http.client.IncompleteRead) as short:
+        response.read()
+    assert int(response.headers["Content-Length"]) == 10 * len(short.value.partial)
+
+
+def test_slow_drip_sends_a_byte_at_a_time(simulator, endpoint):
+    control(simulator, fail_500=True, hostile_answer="slow_drip")
+    response = raw_post(endpoint)
+    assert int(response.headers["Content-Length"]) == hostile.DRIP_BYTES
+    started = time.monotonic()
+    assert len(response.read(4)) == 4  # the first may be there already: three more waits
+    assert time.monotonic() - started >= 2 * hostile.DRIP_SECONDS
+    response.close()
+
+
+def test_command_takes_a_hostile_answer():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("agency_simulator", "--hostile-answer", "explode")

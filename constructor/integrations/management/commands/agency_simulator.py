@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from jsonschema.exceptions import SchemaError
 
+from constructor.integrations import hostile
 from constructor.integrations.simulator import (
     AgencySimulator,
     SimulatedIntegration,
@@ -62,6 +63,15 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--delay-ms", type=int, default=0, help="Wait this long before answering."
+        )
+        parser.add_argument(
+            "--hostile-answer",
+            choices=hostile.ANSWERS,
+            default="",
+            help=(
+                "Answer every delivery (its usual status, or 500 with --fail-500) with a body "
+                "no client should trust: " + ", ".join(hostile.ANSWERS) + "."
+            ),
         )
         parser.add_argument(
             "--hang-seconds",
@@ -122,6 +132,7 @@ class Command(BaseCommand):
                 hang=options["hang"],
                 down=options["down"],
                 delay_ms=options["delay_ms"],
+                hostile_answer=options["hostile_answer"],
             ),
             hang_seconds=options["hang_seconds"],
             store_path=options["store"],

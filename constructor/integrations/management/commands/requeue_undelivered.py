@@ -1,16 +1,17 @@
 """Put undelivered applications back on the queue, e.g. after the worker was killed.
 
-A pending delivery whose lease has run out and that no queued (or just started) task will
-attempt gets a new task; deliveries waiting in the queue are left alone. Also makes sure the
-worker's periodic ``sweep`` task, which does the same every ``DELIVERY_SWEEP_SECONDS``, is
-scheduled. Safe to run at any time: attempts lock the delivery and the agency sees one
-idempotency key per application.
+A pending delivery that no queued (or just started) task will attempt gets a new task; one
+whose lease has run out, or whose worker process on this machine is gone, is taken over at
+once (the interrupted attempt is recorded; see recovery.py). Deliveries waiting in the queue
+are left alone. Also makes sure the worker's periodic ``sweep`` task, which does the same
+every ``DELIVERY_SWEEP_SECONDS``, is scheduled. Safe to run at any time: attempts lock the
+delivery and the agency sees one idempotency key per application.
 """
 
 from django.core.management.base import BaseCommand
 
-from constructor.integrations.delivery import requeue_undelivered
 from constructor.integrations.models import Delivery
+from constructor.integrations.recovery import requeue_undelivered
 from constructor.integrations.tasks import schedule_sweep
 
 
