@@ -287,7 +287,9 @@ def _fresh_page(browser, request, assert_no_sideways_scroll, **options):
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.on("framenavigated", assert_no_sideways_scroll.note_navigation)
+    PHONE_CHECKS[page] = assert_no_sideways_scroll
     yield page
+    PHONE_CHECKS.pop(page, None)
     failed = getattr(request.node, "browser_test_failed", False)
     if failed:
         RESULTS_DIR.mkdir(exist_ok=True)
@@ -365,6 +367,15 @@ class PhoneWidthCheck:
             f"{content_width}px wide. Too wide:\n" + "\n".join(culprits)
         )
         self.checked.add(_without_fragment(page.url))
+
+
+# Each open page's PhoneWidthCheck, for helpers that are handed only the page.
+PHONE_CHECKS = {}
+
+
+def check_phone_width(page):
+    """``assert_no_sideways_scroll`` for a helper module that only has the page."""
+    PHONE_CHECKS[page](page)
 
 
 @pytest.fixture

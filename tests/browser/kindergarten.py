@@ -5,6 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_phone_width
+
 SERVICE_PATH = "/zapis-v-detskiy-sad/"
 CONTINUE = "form[data-application-form] .form-actions button[type=submit]"
 ADMIN_LOGIN = ("admin", "admin-demo-2026")
@@ -13,12 +15,15 @@ ADMIN_LOGIN = ("admin", "admin-demo-2026")
 def continue_to(page, step):
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(rf"/step/{step}/$"))
+    check_phone_width(page)
 
 
 def start(page, demo_server):
     page.goto(demo_server.url(SERVICE_PATH, "kaluga"))
+    check_phone_width(page)
     page.locator("a[href*='/apply/']").first.click()
     expect(page).to_have_url(re.compile(r"/step/applicant/$"))
+    check_phone_width(page)
 
 
 def fill_applicant(page):
@@ -74,9 +79,11 @@ def submit_from_kindergarten(page):
     page.check("#id_agreement-consent")
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/check/$"))
+    check_phone_width(page)
     summary = page.locator("main").inner_text()
     page.locator("form[data-submit-once] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/submitted/\d{2}-\d{4}-\d{6}/$"))
+    check_phone_width(page)
     return summary, page.locator("[data-application-number]").inner_text()
 
 

@@ -10,6 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_phone_width
 from tests.browser.kindergarten import (
     CONTINUE,
     answers_seen_by_an_official,
@@ -75,6 +76,7 @@ def test_without_javascript_siblings_are_added_and_removed_by_sending_the_page(
     # Enter in a field continues, it does not press the first «Удалить».
     page.locator("#id_siblings-siblings-1-sibling_name_given_name").press("Enter")
     expect(page).to_have_url(re.compile(r"/step/kindergarten/$"))
+    check_phone_width(page)
     expect_the_two_who_stayed(page, demo_server)
 
 
@@ -125,6 +127,7 @@ def test_with_javascript_siblings_are_added_and_removed_in_the_page(
     # With the buttons in the page, Enter in a field is «Продолжить» all the same.
     page.locator("#id_siblings-siblings-1-sibling_name_given_name").press("Enter")
     expect(page).to_have_url(re.compile(r"/step/kindergarten/$"))
+    check_phone_width(page)
     expect_the_two_who_stayed(page, demo_server)
 
 
