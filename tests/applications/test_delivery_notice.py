@@ -19,7 +19,8 @@ from constructor.applications.delivery_notice import (
     citizen_delivery_notice,
 )
 from constructor.applications.drafts import SESSION_KEY
-from constructor.applications.statuses import record_status, status_path
+from constructor.applications.status_links import status_path
+from constructor.applications.statuses import record_status
 from constructor.integrations.models import Delivery, DeliveryStatus
 from tests.applications.statushelpers import (  # noqa: F401 - fixtures
     integration,
