@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import check_phone_width
 from tests.browser.test_admin_publish import log_in
 
 ADMIN_LOGIN = ("admin", "admin-demo-2026")
@@ -28,46 +29,59 @@ def assert_nothing_refused(policy_violations, where):
 def test_citizen_pages_run_under_the_strict_policy(page, demo_server, catalog, policy_violations):
     page.goto(demo_server.url("/"))
     expect(page.locator("h1")).to_be_visible()
+    check_phone_width(page)
     page.goto(demo_server.url("/", "kaluga"))
     page.locator("main a[href*='/category/']").first.click()
     expect(page).to_have_url(re.compile(r"/category/[^/]+/$"))
+    check_phone_width(page)
     page.goto(demo_server.url(f"/search/?q={quote('сад')}", "kaluga"))
     expect(page.locator(".service-list li").first).to_be_visible()
+    check_phone_width(page)
     for url in catalog.service_urls("kaluga"):
         page.goto(url)
         expect(page.locator("h1")).to_be_visible()
+        check_phone_width(page)
     assert_nothing_refused(policy_violations, "catalog and landings")
 
     # A whole application: an error first, so the error summary's script has to run.
     page.goto(demo_server.url(EGRN_SERVICE, "tula"))
+    check_phone_width(page)
     page.locator("a[href*='/apply/']").first.click()
     expect(page).to_have_url(re.compile(r"/step/object/$"))
+    check_phone_width(page)
     page.locator(CONTINUE).click()
     expect(page.locator("[data-error-summary]")).to_be_focused()
     page.fill("#id_object-cadastral_number", "71:30:030217:123")
     page.check("#id_object-extract_type_0")
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/step/applicant/$"))
+    check_phone_width(page)
     page.fill("#id_applicant-applicant_name_surname", "Орлова")
     page.fill("#id_applicant-applicant_name_given_name", "Вера")
     page.fill("#id_applicant-applicant_snils", "112-233-445 95")
     page.fill("#id_applicant-email", "orlova@example.ru")
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/step/agreement/$"))
+    check_phone_width(page)
     page.check("#id_agreement-consent")
     page.locator(CONTINUE).click()
     expect(page).to_have_url(re.compile(r"/check/$"))
+    check_phone_width(page)
     page.locator("form[data-submit-once] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/submitted/\d{2}-\d{4}-\d{6}/$"))
+    check_phone_width(page)
     page.locator("[data-status-link]").click()
     expect(page).to_have_url(re.compile(r"/apply/status/[^/]+/$"))
+    check_phone_width(page)
     expect(page.locator("h1")).to_be_visible()
+    check_phone_width(page)
     assert_nothing_refused(policy_violations, "the application")
 
 
 def open_service_editor(page, demo_server, catalog):
     service_url = next(url for url in catalog.service_urls("kaluga") if EDITED_SERVICE in url)
     page.goto(service_url)
+    check_phone_width(page)
     title = page.locator("h1").inner_text().strip()
     log_in(page, demo_server, ADMIN_LOGIN)
     page.goto(demo_server.url(f"/admin/pages/search/?q={quote(title)}", "kaluga"))
@@ -126,6 +140,7 @@ def test_admin_screens_work_under_the_admin_policy(page, demo_server, catalog, p
 def test_a_script_slipped_into_a_public_page_does_not_run(page, demo_server, policy_violations):
     """What the policy is for: markup that got past escaping still runs nothing, and is reported."""
     page.goto(demo_server.url("/", "kaluga"))
+    check_phone_width(page)
     page.evaluate(
         """() => document.querySelector("main").insertAdjacentHTML("beforeend",
             '<img src="/static/img/emblem.svg" onload="window.ran = true">' +
