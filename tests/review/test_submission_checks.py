@@ -73,6 +73,14 @@ def failing(page, code):
     return result.problems
 
 
+def where(step_title, field_label):
+    """«Шаг «…», поле «…»», as the editor's language says it."""
+    with translation.override("ru"):
+        step_name = _("step «%(name)s»") % {"name": step_title}
+        field_name = _("field «%(name)s»") % {"name": field_label}
+    return f"{step_name[:1].upper()}{step_name[1:]}, {field_name}"
+
+
 def latest(page):
     return ServicePage.objects.get(pk=page.pk).get_latest_revision_as_object()
 
@@ -95,7 +103,7 @@ def test_an_empty_consent_text_is_in_the_panel_before_the_editor_submits(
     with translation.override("ru"):
         part = _("Consent text")
     panel = panel_text(client, draft_service)
-    assert f"Шаг «Контакты», поле «Согласие на обработку данных», «{part}»" in panel
+    assert f"{where('Контакты', 'Согласие на обработку данных')}, «{part}»" in panel
     # The link leads to the consent text's own input (the editor's script opens its tab).
     consent_text = "application_form-0-value-fields-1-value-text"
     problems = failing(latest(draft_service), "form_blocks")
@@ -107,7 +115,7 @@ def test_an_empty_consent_text_is_in_the_panel_before_the_editor_submits(
     )
     assert refused.status_code == 200
     # The message at the top names the step and the field, as the panel did.
-    assert "Шаг «Контакты», поле «Согласие на обработку данных»" in top_messages(refused)
+    assert where("Контакты", "Согласие на обработку данных") in top_messages(refused)
     assert refused.context["form"].non_field_errors() == [str(problems[0].message)]
     assert WorkflowState.objects.filter(object_id=str(draft_service.pk)).count() == 0
 
@@ -120,7 +128,7 @@ def test_a_duplicate_key_is_in_the_panel_with_both_fields_named(draft_service):
     ]
     page.save_revision()
     [problem] = failing(latest(draft_service), "form_blocks")
-    assert problem.message.startswith("Шаг «contacts», поле «Почта»")
+    assert problem.message.startswith(where("contacts", "Почта"))
     assert "phone" in problem.message and "«Телефон»" in problem.message
     assert problem.link == "#application_form-0-value-fields-1-value-key"
 
