@@ -5,6 +5,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from constructor.review import audit, dashboard, pilot, views
+from constructor.review.compare import ReviewCompareView
+from constructor.review.page_views import ServicePageViewSet
 from constructor.review.workflow import is_federal_reviewer
 from constructor.services.models import ServicePage
 
@@ -45,10 +47,15 @@ def register_queue_and_pilot_urls():
         path("review/pilot/<int:page_id>/", views.pilot_view, name="review_pilot"),
         path(
             "review/<int:page_id>/compare/",
-            views.ReviewCompareView.as_view(),
+            ReviewCompareView.as_view(),
             name="review_compare",
         ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_service_page_viewset():
+    return ServicePageViewSet("service_pages")
 
 
 class ReviewerMenuItem(MenuItem):
