@@ -11,14 +11,25 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from constructor.admin_wording import WordedViewSetMixin
 from constructor.registry.forms import ServiceStandardForm
 from constructor.registry.models import LifeSituation, ServiceStandard
 from constructor.registry.views import create_from_standard, regions_user_can_add_services_to
 
 
-class ServiceStandardViewSet(SnippetViewSet):
+class ServiceStandardInspectView(InspectView):
+    """Names the mandatory blocks as the editor's block picker does, and no region as «—»."""
+
+    def get_region_display_value(self):
+        return self.object.region or "—"
+
+    def get_mandatory_blocks_display_value(self):
+        return ", ".join(self.object.mandatory_block_labels()) or "—"
+
+
+class ServiceStandardViewSet(WordedViewSetMixin, SnippetViewSet):
     model = ServiceStandard
     icon = "list-ul"
     menu_label = _("Registry entries")
@@ -26,6 +37,7 @@ class ServiceStandardViewSet(SnippetViewSet):
     list_filter = ["level", "category", "region", "life_situations"]
     search_fields = ["code", "title", "agency"]
     inspect_view_enabled = True
+    inspect_view_class = ServiceStandardInspectView
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -48,7 +60,7 @@ class ServiceStandardViewSet(SnippetViewSet):
         return ServiceStandard.objects.select_related("region", "category")
 
 
-class LifeSituationViewSet(SnippetViewSet):
+class LifeSituationViewSet(WordedViewSetMixin, SnippetViewSet):
     model = LifeSituation
     icon = "group"
     menu_label = _("Life situations")
