@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -84,6 +86,12 @@ def pilot_header_button(page, user, view_name, next_url=None):
             priority=62,
             page=page,
         )
+
+
+@hooks.register("insert_global_admin_css")
+def review_admin_css():
+    # The change request's banner (page editor) and its lines on the dashboard.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/review-admin.css"))
 
 
 hooks.register("before_serve_page", pilot.serve_pilot)

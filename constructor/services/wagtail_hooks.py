@@ -222,6 +222,12 @@ def register_mapping_urls():
     ]
 
 
+@hooks.register("insert_global_admin_css")
+def curator_chooser_css():
+    # Wagtail 8 has no editor-only CSS hook; the chooser opens in the page editor.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/curator-chooser.css"))
+
+
 @hooks.register("insert_editor_js")
 def mapping_chooser_js():
     # Suggests the agency's fields and the form's fields in the mapping rules' inputs.

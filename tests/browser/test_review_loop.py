@@ -28,9 +28,16 @@ MESSAGES = ".messages li"
 # Resolves once the page's finite CSS transitions and animations have ended (messages fade in
 # once Wagtail marks the body ready, the sidebar moves after a resize): axe-core measures
 # contrast on the colours it sees, and a half-faded message fails it.
-TRANSITIONS_ENDED = """() => Promise.all(document.getAnimations()
-    .filter(animation => animation.effect.getTiming().iterations !== Infinity)
-    .map(animation => animation.finished)).then(() => true)"""
+TRANSITIONS_ENDED = """async () => {
+    for (;;) {
+        const running = document.getAnimations().filter(animation =>
+            animation.playState === "running" &&
+            animation.effect.getTiming().iterations !== Infinity);
+        if (!running.length) return true;
+        // A transition replaced by another rejects its promise: look again.
+        await Promise.all(running.map(animation => animation.finished.catch(() => null)));
+    }
+}"""
 
 
 def check_at_each_width(page, assert_accessible, results_dir, name, ours):
