@@ -89,12 +89,12 @@ WORDINGS = {
         add=_("Add a region"),
         count=ngettext_lazy("%(count)s region", "%(count)s regions", "count"),
     ),
-    # The audit log lists every log model at once; its rows are counted as page log entries.
-    "wagtailcore.pagelogentry": Wording(
-        add="",
-        count=ngettext_lazy("%(count)s log entry", "%(count)s log entries", "count"),
-    ),
 }
+# History screens and the audit log count log entries: page entries, or every other object's.
+LOG_ENTRIES = Wording(
+    add="", count=ngettext_lazy("%(count)s log entry", "%(count)s log entries", "count")
+)
+WORDINGS["wagtailcore.pagelogentry"] = WORDINGS["wagtailcore.modellogentry"] = LOG_ENTRIES
 
 
 def wording_for(model):
@@ -196,7 +196,8 @@ class WordedSnippetChooserBlock(SnippetChooserBlock):
 
 class WordedViewSetMixin:
     """For a ModelViewSet or SnippetViewSet of one of our models: the wording above on its
-    listing (add button, count, booleans), its create screen and (snippets) its chooser."""
+    listing (add button, count, booleans), its create and history screens and (snippets) its
+    chooser."""
 
     chooser_viewset_class = WordedSnippetChooserViewSet
 
@@ -212,3 +213,6 @@ class WordedViewSetMixin:
 
     def get_add_view_kwargs(self, **kwargs):
         return super().get_add_view_kwargs(page_title=CREATE_TITLE, **kwargs)
+
+    def get_history_view_kwargs(self, **kwargs):
+        return super().get_history_view_kwargs(paginator_class=CountingPaginator, **kwargs)
