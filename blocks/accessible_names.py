@@ -8,8 +8,11 @@ and a screen reader announced them as a bare "edit text" (axe: ``label``,
 - a rich text editor: Draftail's editable area is a div with role="textbox", not the hidden
   input the ``<label for>`` points at.
 
-``list_item`` names the first by an ``aria-label``; ``NamedRichTextBlock`` hands its label to
-Draftail's ``ariaLabel`` option. Neither changes what is stored.
+``list_item`` names the first by an ``aria-label``. Rich text gets its name through Draftail's
+options: in a StreamField the block's label (``NamedRichTextBlock``, ``ariaLabel``); in a page's
+FieldPanel the panel's label element, which Wagtail gives the id ``<input id>-label``
+(``blocks.rich_text_editor``, ``ariaLabelledBy``; the default editor in settings). None of this
+changes what is stored.
 """
 
 from django.utils.functional import cached_property

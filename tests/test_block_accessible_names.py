@@ -10,6 +10,7 @@ from wagtail import blocks
 from blocks.form import ApplicationFormBlock
 from blocks.landing import EligibilityBlock, LandingStreamBlock
 from blocks.mapping import PayloadMappingBlock
+from sites.models import RegionHomePage
 
 EDITOR_STREAMS = {
     "landing": LandingStreamBlock(),
@@ -57,3 +58,10 @@ def test_naming_changes_nothing_stored():
     note = EligibilityBlock().child_blocks["note"]
     assert note.deconstruct()[0] == "wagtail.blocks.RichTextBlock"
     assert note.get_prep_value(note.to_python("<p>Да</p>")) == "<p>Да</p>"
+
+
+def test_a_page_fields_rich_text_editor_is_named_by_its_label(db):
+    form_class = RegionHomePage.get_edit_handler().get_form_class()
+    widget = form_class.base_fields["intro"].widget
+    rendered = widget.render("intro", "<p>Услуги региона</p>", {"id": "id_intro"})
+    assert "ariaLabelledBy" in rendered and "id_intro-label" in rendered
