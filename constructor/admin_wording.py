@@ -3,7 +3,7 @@
 Wagtail builds its buttons and counts from a model's verbose name in the nominative:
 «Добавить %(model_name)s», «Выбрать %(object)s», «7 %(model_name_plural)s». Russian needs the
 accusative after a verb («Добавить интеграцию», «Выбрать куратора услуги»), gender agreement
-(«Выбрать другую категорию») and counted plural forms («7 кураторов услуг»), none of which can be
+(«Выбрать другую категорию») and counted plural forms («7 кураторов»), none of which can be
 composed from one word. So every model with an admin screen has its phrases here, each a whole
 English msgid that the catalogue translates whole, and our viewsets and choosers use them in place
 of Wagtail's composed ones (``WordedViewSetMixin``, ``WordedSnippetChooser``).
@@ -41,14 +41,19 @@ CREATE_TITLE = pgettext_lazy("title of the admin screen that adds an object", "A
 class Wording:
     """The phrases of one model; ``count`` is formatted with ``{"count": n}``."""
 
-    add: str
     count: str
+    add: str = ""
     choose: str = ""
     choose_another: str = ""
     edit_chosen: str = ""
 
 
+# History screens and the audit log count log entries: page entries, or every other object's.
+LOG_ENTRIES = Wording(count=ngettext_lazy("%(count)s log entry", "%(count)s log entries", "count"))
+
 WORDINGS = {
+    "wagtailcore.pagelogentry": LOG_ENTRIES,
+    "wagtailcore.modellogentry": LOG_ENTRIES,
     "services.servicecategory": Wording(
         add=_("Add a service category"),
         count=ngettext_lazy("%(count)s service category", "%(count)s service categories", "count"),
@@ -90,11 +95,6 @@ WORDINGS = {
         count=ngettext_lazy("%(count)s region", "%(count)s regions", "count"),
     ),
 }
-# History screens and the audit log count log entries: page entries, or every other object's.
-LOG_ENTRIES = Wording(
-    add="", count=ngettext_lazy("%(count)s log entry", "%(count)s log entries", "count")
-)
-WORDINGS["wagtailcore.pagelogentry"] = WORDINGS["wagtailcore.modellogentry"] = LOG_ENTRIES
 
 
 def wording_for(model):
@@ -103,7 +103,7 @@ def wording_for(model):
 
 
 class CountingPaginator(WagtailPaginator):
-    """Counts in the plural form the number needs: «7 кураторов услуг», not «7 кураторы услуг»."""
+    """Counts in the plural form the number needs: «7 кураторов», not «7 кураторы услуг»."""
 
     @cached_property
     def items_count_label(self):

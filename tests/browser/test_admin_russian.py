@@ -101,7 +101,6 @@ def expand_everything(panel):
 
 
 def test_regional_editor_reads_russian_everywhere(page, demo_server, catalog):
-    page.goto(demo_server.url("/", "kaluga"))
     log_in(page, demo_server, EDITOR_LOGIN)
     assert_speaks_russian(page)
 
@@ -144,7 +143,6 @@ def test_regional_editor_reads_russian_everywhere(page, demo_server, catalog):
 
 
 def test_quality_check_comment_reads_as_a_comment_in_the_history(page, demo_server, catalog):
-    page.goto(demo_server.url("/", "kaluga"))
     log_in(page, demo_server, EDITOR_LOGIN)
     edit_url = open_service_editor(page, demo_server, catalog, REVIEWED_SERVICE)
     page.locator(".w-dropdown-button .w-dropdown__toggle").last.click()
@@ -160,7 +158,6 @@ def test_quality_check_comment_reads_as_a_comment_in_the_history(page, demo_serv
 
 
 def test_federal_admin_reads_russian_everywhere(page, demo_server):
-    page.goto(demo_server.url("/", "kaluga"))
     log_in(page, demo_server, FEDERAL_ADMIN_LOGIN)
 
     page.goto(demo_server.url("/admin/integration/", "kaluga"))
@@ -296,7 +293,6 @@ def add_one_block_of_every_type(page):
 
 
 def test_service_editor_blocks_and_panels_are_accessible(page, demo_server, catalog):
-    page.goto(demo_server.url("/", "kaluga"))
     log_in(page, demo_server, EDITOR_LOGIN)
     open_service_editor(page, demo_server, catalog, EDITED_SERVICE)
 
