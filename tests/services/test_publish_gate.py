@@ -21,6 +21,7 @@ from constructor.services.models import ServicePage
 from constructor.services.publish_gate import PublishRefused
 from constructor.services.scheduled_publishing import REFUSED_ACTION
 from tests.formbuilder.helpers import field, step
+from tests.integrations.mapping_helpers import rule
 
 PAYLOAD_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -37,23 +38,8 @@ FORM = [step("applicant", field("text", "surname", "Фамилия", max_length=
 BROKEN_FORM = [step("applicant", title="Сведения о заявителе")]
 
 
-def rule(target, source="field", *, field_path="", system=""):
-    return {
-        "type": "rule",
-        "value": {
-            "target": target,
-            "source": source,
-            "field": field_path,
-            "constant": "",
-            "system": system,
-            "transforms": [],
-            "default": "",
-        },
-    }
-
-
-GOOD_RULES = [rule("/last_name", field_path="surname"), rule("/number", "system", system="number")]
-BAD_RULES = [rule("/last_name", field_path="surname")]  # the required /number is left unmapped
+GOOD_RULES = [rule("/last_name", "surname"), rule("/number", source="system", system="number")]
+BAD_RULES = [rule("/last_name", "surname")]  # the required /number is left unmapped
 UNMAPPED_NUMBER = "Номер заявления"  # the checker names the agency field it cannot fill
 NEWLY_REQUIRED = "СНИЛС заявителя"
 
