@@ -3,14 +3,27 @@
 ``check_form(raw_stream_data)`` returns ``[(path, message)]`` where ``path`` walks the
 stored data: ``(step index, "fields", field index, "condition", "field")``. The form block
 turns each path into an error shown at that very block in the editor.
+
+Keys are unique in their namespace (``keys``): step keys among steps, field keys among the
+top-level fields, and the fields of a repeatable group among that group only, since their
+answers are items of the group's own array (``children[0].name`` is not ``name``).
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from constructor.formbuilder.compiler import compile_condition_raw
 from constructor.formbuilder.registry import field_type, field_types, list_items
 
 VALUE_OPERATORS = ("equals", "not_equals", "one_of")
+FIELD_KEY_TAKEN = gettext_noop(
+    "The key %(key)s is already used by «%(label)s». Clear this key: it is made again from "
+    "the question when you save."
+)
+STEP_KEY_TAKEN = gettext_noop(
+    "The key %(key)s is already used by the step «%(label)s». Clear this key: it is made again "
+    "from the step title when you save."
+)
 
 
 def _fields(raw_step):
@@ -25,28 +38,24 @@ def check_form(raw_stream_data):
     field_types()
     problems = []
     steps = [step for step in raw_stream_data or [] if step.get("type") == "step"]
-    # Field keys (answers) and step keys (pages) are two namespaces, each unique.
+    # Field keys (answers) and step keys (pages) are two namespaces, each unique; each group's
+    # fields are a namespace of their own.
     seen, step_keys = {}, {}
+    in_groups = set()  # keys of group fields: a condition cannot refer to them
     positions = []  # every answering field in form order: (key, step index, path)
 
-    def claim(key, path, label, taken=seen):
+    def claim(key, path, label, taken=seen, message=FIELD_KEY_TAKEN):
         if not key:
             return False
         if key in taken:
             other = taken[key]
-            problems.append(
-                (
-                    (*path, "key"),
-                    _("The key %(key)s is already used by «%(label)s»: keys must be unique.")
-                    % {"key": key, "label": other["label"]},
-                )
-            )
+            problems.append(((*path, "key"), _(message) % {"key": key, "label": other["label"]}))
             return False
         return True
 
     for i, step in enumerate(steps):
         value = step.get("value") or {}
-        if claim(value.get("key"), (i,), value.get("title") or "", step_keys):
+        if claim(value.get("key"), (i,), value.get("title") or "", step_keys, STEP_KEY_TAKEN):
             step_keys[value["key"]] = {"label": value.get("title") or "", "step": i}
         children = _fields(step)
         if not children:
@@ -66,9 +75,9 @@ def check_form(raw_stream_data):
                     "order": len(positions),
                     "type": child["type"],
                     "value": field,
-                    "group": False,
                 }
                 positions.append(key)
+            group_keys = {}
             for m, nested in enumerate(field.get("fields") or [] if kind.name == "group" else []):
                 nested_value = nested.get("value") or {}
                 nested_path = (*path, "fields", m)
@@ -85,21 +94,15 @@ def check_form(raw_stream_data):
                         )
                     )
                 nested_key = nested_value.get("key")
-                if claim(nested_key, nested_path, nested_value.get("label") or ""):
-                    seen[nested_key] = {
-                        "label": nested_value.get("label") or "",
-                        "step": i,
-                        "order": None,
-                        "type": nested["type"],
-                        "value": nested_value,
-                        "group": True,
-                    }
+                if claim(nested_key, nested_path, nested_value.get("label") or "", group_keys):
+                    group_keys[nested_key] = {"label": nested_value.get("label") or ""}
+                    in_groups.add(nested_key)
 
-    problems += _condition_problems(steps, seen)
+    problems += _condition_problems(steps, seen, in_groups)
     return problems
 
 
-def _condition_problems(steps, seen):
+def _condition_problems(steps, seen, in_groups):
     """Unknown, later, self-referring and circular conditions, and values that cannot match."""
     problems = []
     conditions = []  # (path, owner key or None, step index, own order, condition)
@@ -132,13 +135,13 @@ def _condition_problems(steps, seen):
         target_key = condition["field"]
         target = seen.get(target_key)
         at = (*path, "field")
-        if target is None:
-            problems.append(
-                (at, _("There is no field with the key %(key)s.") % {"key": target_key})
-            )
-        elif target["group"]:
+        if target is None and target_key in in_groups:
             problems.append(
                 (at, _("A condition cannot refer to a field inside a repeatable group."))
+            )
+        elif target is None:
+            problems.append(
+                (at, _("There is no field with the key %(key)s.") % {"key": target_key})
             )
         elif owner is not None and target_key == owner:
             problems.append((at, _("A field cannot depend on itself.")))
@@ -210,7 +213,6 @@ def _birth_date_problem(path, field, seen):
     if (
         target is None
         or target["type"] != "date"
-        or target["group"]
         or own.get("order") is None
         or target["order"] > own["order"]
     ):

@@ -2,11 +2,15 @@
 
 The output is deterministic: same blocks, same JSON, same content hash. Block ids are left
 out, ``required`` lists are sorted, and everything else follows the editor's order.
+A block stored without a key (made in code rather than saved in the editor) gets the key the
+editor would have given it (``keys.fill_keys``), so it is compiled rather than dropped.
 """
 
+import copy
 import hashlib
 import json
 
+from constructor.formbuilder.keys import fill_keys
 from constructor.formbuilder.registry import field_type, field_types
 
 SCHEMA_VERSION = 1
@@ -104,7 +108,7 @@ def compile_form(raw_stream_data):
     """Compile the ``application_form`` stream (a list of step dicts) to a FormSchema dict."""
     field_types()
     steps = []
-    for raw_step in raw_stream_data or []:
+    for raw_step in fill_keys(copy.deepcopy(list(raw_stream_data or []))):
         if raw_step.get("type") != "step":
             continue
         value = raw_step.get("value") or {}

@@ -31,6 +31,26 @@ def lazy_format(message, **values):
 
 KEY_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
 KEY_HELP = _("Latin letters, digits and underscores, starting with a letter: e.g. child_name.")
+KEY_MADE_HELP = _(
+    "Made from the question when left empty, and kept when the question is reworded: "
+    "the agency mapping and published forms refer to it. Latin letters, digits and "
+    "underscores, starting with a letter."
+)
+# Key inputs carry this class: the editor hides them until «Show technical keys» is ticked.
+KEY_INPUT_CLASS = "form-key"
+
+
+def key_block(help_text=KEY_MADE_HELP):
+    """An optional key input: left empty, the key is made from the label on save (``keys``)."""
+    return blocks.RegexBlock(
+        KEY_PATTERN,
+        label=_("Key"),
+        required=False,
+        help_text=help_text,
+        error_messages={"invalid": KEY_HELP},
+        form_classname=KEY_INPUT_CLASS,
+    )
+
 
 OPERATORS = [
     ("equals", _("equals")),
@@ -49,7 +69,10 @@ class ConditionBlock(blocks.StructBlock):
         KEY_PATTERN,
         label=_("Field key"),
         required=False,
-        help_text=_("Key of an earlier field. Leave empty to always show."),
+        help_text=_(
+            "Key of an earlier field: tick «Show technical keys» above the form to see the "
+            "keys. Leave empty to always show."
+        ),
         error_messages={"invalid": KEY_HELP},
     )
     operator = blocks.ChoiceBlock(
@@ -67,16 +90,8 @@ class ConditionBlock(blocks.StructBlock):
 def common_children():
     """The parts every field block has, in the order editors see them."""
     return [
-        (
-            "key",
-            blocks.RegexBlock(
-                KEY_PATTERN,
-                label=_("Key"),
-                help_text=KEY_HELP,
-                error_messages={"invalid": KEY_HELP},
-            ),
-        ),
         ("label", blocks.CharBlock(label=_("Question"), max_length=255)),
+        ("key", key_block()),
         ("hint", blocks.TextBlock(label=_("Hint"), required=False, max_length=1000)),
         ("required", blocks.BooleanBlock(label=_("Required"), required=False, default=True)),
         ("condition", ConditionBlock(required=False)),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from constructor.formbuilder.keys import slug_from_title
 from constructor.registry.forms import CreateFromStandardForm
 from constructor.registry.models import ServiceStandard
 from sites.models import Region
@@ -77,7 +78,7 @@ def create_service_page(standard, region, user):
     home = region.home_page
     page = ServicePage(
         title=standard.title,
-        slug=_unique_slug(home, f"service-{standard.code}"),
+        slug=_unique_slug(home, slug_from_title(standard.title) or f"service-{standard.code}"),
         service_code=standard.code,
         code_level=standard.level,
         category=standard.category,

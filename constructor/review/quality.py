@@ -7,16 +7,18 @@ or ``None`` when the rule does not apply (no registry entry yet, no application 
 Later checks (form editor checks, the mapping check) plug in by appending to ``RULES``.
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 from django.http import Http404
 from django.urls import Resolver404, resolve, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from constructor.review import plain_language
-from constructor.review.content import BODY_ANCHOR, PageContent
+from constructor.review.content import BODY_ANCHOR, PageContent, block_anchor
 
 MUST, SHOULD = "must", "should"
 WEIGHTS = {MUST: 3, SHOULD: 1}
@@ -407,6 +409,64 @@ def check_personal_data_consent(content):
     return []
 
 
+def check_form_blocks(content):
+    """What publishing or review would refuse in the form, named by step and field.
+
+    The same clean as the editor's (Wagtail's own checks of each block, such as an empty
+    consent text, then the form checks), run on the saved form, so nothing refuses a
+    submission that the panel did not show first.
+    """
+    from blocks.form import form_problems
+
+    if form_steps(content.page) is None:
+        return None
+    return [
+        Problem(str(problem), _form_anchor(problem))
+        for problem in form_problems(content.page.application_form)
+    ]
+
+
+def _form_anchor(problem):
+    """The input at fault, else its block, else the form."""
+    if problem.input_id:
+        return f"#{problem.input_id}"
+    return block_anchor(problem.block_id) if problem.block_id else FORM_ANCHOR
+
+
+@functools.cache
+def required_model_fields(page_class):
+    """The model fields the page editor's form requires (its form class is built once)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    form_class = page_class.get_edit_handler().get_form_class()
+    fields = []
+    for name, form_field in form_class.base_fields.items():
+        try:
+            model_field = page_class._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if form_field.required:
+            fields.append(model_field)
+    return fields
+
+
+def check_required_fields(content):
+    """Fields a draft may leave empty (Wagtail defers them) but a submission may not."""
+    page = content.page
+    problems = []
+    for model_field in required_model_fields(type(page)):
+        value = getattr(page, model_field.attname, None)
+        if value is None or not str(value).strip():
+            problems.append(
+                Problem(
+                    _("Fill in «%(field)s»: the page cannot be sent for review without it.")
+                    % {"field": capfirst(model_field.verbose_name)},
+                    _editor_field(model_field.name),
+                )
+            )
+    return problems
+
+
 MAPPING_ANCHOR = "#payload_mapping"
 
 
@@ -462,6 +522,18 @@ RULES = [
     ),
     Rule(
         "form_consent", MUST, _("Consent when personal data is asked"), check_personal_data_consent
+    ),
+    Rule(
+        "required_fields",
+        MUST,
+        gettext_lazy("Required page fields are filled in"),
+        check_required_fields,
+    ),
+    Rule(
+        "form_blocks",
+        MUST,
+        gettext_lazy("The application form has no errors"),
+        check_form_blocks,
     ),
     Rule(
         "payload_mapping",

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -88,3 +90,9 @@ def keep_regional_staff_on_the_scoped_audit_log(request, menu_items):
     # Wagtail's site history scopes snippets by model permission, not region: federal only.
     if not audit.is_federal_staff(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("insert_editor_js")
+def quality_panel_js():
+    # The quality panel's links open the editor tab that holds what they point at.
+    return format_html('<script src="{}" defer></script>', static("js/quality-panel.js"))

@@ -1,3 +1,4 @@
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.forms.pages import CopyForm
@@ -6,10 +7,18 @@ from sites.permissions import regions_for_user
 
 
 class ServicePageForm(WagtailAdminPageForm):
-    """Page editor form that also knows the parent, so it can spot duplicate codes in a region."""
+    """Page editor form that also knows the parent, so it can spot duplicate codes in a region.
+
+    A refused application form is also named in words at the top of the editor, one line per
+    problem («Шаг «Контакты», поле «Телефон»: …»): Wagtail's message there lists the form's
+    non-field errors, while each block only marks itself, maybe in a collapsed step or tab.
+    """
 
     def clean(self):
         cleaned_data = super().clean()
+        for error in self.errors.get("application_form", ErrorList()).as_data():
+            for problem in getattr(error, "problems", ()):
+                self.add_error(None, str(problem))
         code = (cleaned_data.get("service_code") or "").strip()
         parent = self.parent_page
         if code and parent is not None:

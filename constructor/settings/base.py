@@ -273,6 +273,9 @@ PERMISSIONS_POLICY_DENY = [
 # Wagtail
 WAGTAIL_SITE_NAME = "Конструктор госуслуг"
 WAGTAIL_I18N_ENABLED = False
+# Page addresses are Latin: Wagtail's editor transliterates the Russian title into the slug
+# («Единое пособие» -> edinoe-posobie) instead of keeping Cyrillic, which links percent-encode.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {
     "default": {

@@ -38,8 +38,13 @@ CASES = {
         "already used",
     ),
     "duplicate key inside a group": (
-        [step("s", field("text", "name"), field("group", "g", fields=[field("text", "name")]))],
-        (0, "fields", 1, "fields", 0, "key"),
+        [
+            step(
+                "s",
+                field("group", "g", fields=[field("text", "name"), field("date", "name")]),
+            )
+        ],
+        (0, "fields", 0, "fields", 1, "key"),
         "already used",
     ),
     "unknown field": (
@@ -179,7 +184,11 @@ def test_stream_block_clean_defers_checks_for_drafts():
 def test_step_keys_are_unique_among_steps():
     form = [step("same", field("text", "a")), step("same", field("text", "b"))]
     assert check_form(form) == [
-        ((1, "key"), "The key same is already used by «same»: keys must be unique.")
+        (
+            (1, "key"),
+            "The key same is already used by the step «same». Clear this key: it is made "
+            "again from the step title when you save.",
+        )
     ]
 
 

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from constructor.formbuilder.dates import check_date_bounds
-from constructor.formbuilder.registry import FieldType, lazy_format, list_items, register
+from constructor.formbuilder.registry import (
+    KEY_INPUT_CLASS,
+    FieldType,
+    lazy_format,
+    list_items,
+    register,
+)
 from constructor.formbuilder.uploads import vet_upload
 
 # Printable text: no control characters, nothing but spaces at either end (forms strip them).
@@ -242,13 +248,18 @@ class DateField(FieldType):
 
 
 class OptionBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Label"), max_length=255)
     code = blocks.RegexBlock(
         OPTION_CODE_PATTERN,
         label=_("Code"),
-        help_text=_("Stable machine code: it stays when the label is reworded."),
+        required=False,
+        help_text=_(
+            "Made from the label when left empty, and kept when the label is reworded: "
+            "conditions and the agency mapping refer to it."
+        ),
         error_messages={"invalid": _("Latin letters, digits, - and _, e.g. benefit_large.")},
+        form_classname=KEY_INPUT_CLASS,
     )
-    label = blocks.CharBlock(label=_("Label"), max_length=255)
 
     class Meta:
         icon = "list-ul"
