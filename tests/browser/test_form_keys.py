@@ -1,12 +1,12 @@
 """An editor builds an application form by writing questions only; the keys make themselves.
 
 A Kaluga editor creates a service from the federal standard «Выписка из ЕГРН» (1000000031): its
-address is the transliterated title, not the code. In the «Application form» tab they add a step
-and two questions, typing labels and never a key (the key inputs are hidden until «Show technical
-keys» is ticked); the draft already holds the standard's reference form. A draft saved without the consent text shows that problem in the quality panel,
-named by step and field, and its link jumps to the input. With the text written the page goes for
-review and is accepted; the keys were made from the labels, and once a reviewer approves, the
-published form-schema.json uses them.
+address is the transliterated title, not the code, and the draft holds the standard's reference
+form. In the «Application form» tab they add a step and two questions, typing labels and never a
+key (the key inputs are hidden until «Show technical keys» is ticked). A draft saved without the
+consent text shows that problem in the quality panel, named by step and field, and its link jumps
+to the input. With the text written the page goes for review and is accepted; the keys were made
+from the labels, and once a reviewer approves, the published form-schema.json uses them.
 """
 
 import re
