@@ -1,10 +1,12 @@
-"""Admin home panels: an editor's services with state and score; the reviewers' queue."""
+"""Admin home panels: an editor's services with state, score and open change requests; the
+reviewers' queue."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 from wagtail.models import WorkflowState
 
+from constructor.review.change_requests import open_change_requests
 from constructor.review.models import Pilot, QualityCheckResult
 from constructor.review.queue import review_queue
 from constructor.review.workflow import is_federal_reviewer
@@ -22,7 +24,7 @@ MAX_SERVICES = 50
 
 
 def services_of(user):
-    """The services of the user's regions, each with its review state and last checked score."""
+    """The services of the user's regions: review state, last checked score, change request."""
     homes = [
         region.site.root_page for region in regions_for_user(user).select_related("site__root_page")
     ]
@@ -52,6 +54,7 @@ def services_of(user):
             page_id__in=[p.pk for p in pages], promoted_at__isnull=True
         ).values_list("page_id", flat=True)
     )
+    change_requests = open_change_requests([page.pk for page in pages])
     rows = []
     for page in pages:
         status = workflow.get(str(page.pk))
@@ -68,6 +71,7 @@ def services_of(user):
                 "page": page,
                 "state": STATE_LABELS[state],
                 "score": scores.get(page.latest_revision_id),
+                "change_request": change_requests.get(page.pk),
             }
         )
     return rows

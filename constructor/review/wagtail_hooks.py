@@ -7,6 +7,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
 from constructor.review import audit, dashboard, pilot, views
+from constructor.review.compare import ReviewCompareView
+from constructor.review.page_views import ServicePageViewSet
 from constructor.review.workflow import is_federal_reviewer
 from constructor.services.models import ServicePage
 
@@ -47,10 +49,15 @@ def register_queue_and_pilot_urls():
         path("review/pilot/<int:page_id>/", views.pilot_view, name="review_pilot"),
         path(
             "review/<int:page_id>/compare/",
-            views.ReviewCompareView.as_view(),
+            ReviewCompareView.as_view(),
             name="review_compare",
         ),
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_service_page_viewset():
+    return ServicePageViewSet("service_pages")
 
 
 class ReviewerMenuItem(MenuItem):
@@ -79,6 +86,12 @@ def pilot_header_button(page, user, view_name, next_url=None):
             priority=62,
             page=page,
         )
+
+
+@hooks.register("insert_global_admin_css")
+def review_admin_css():
+    # The change request's banner (page editor) and its lines on the dashboard.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/review-admin.css"))
 
 
 hooks.register("before_serve_page", pilot.serve_pilot)

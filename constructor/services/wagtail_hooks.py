@@ -4,18 +4,24 @@ Curators belong to a region, and an official acts only inside their region (inva
 every curator view below (listing, edit, delete, history, usage, copy, chooser) sees only the
 curators of the user's regions; a federal admin (superuser) sees all of them.
 
+The curator chooser lists every curator of the region with their consent to publication, and
+only those who consented can be chosen (``CuratorChooserColumnsMixin`` says why not hidden).
+
 The publish gate (``publish_gate``) replaces the explorer's bulk "Publish" with one that
 refuses page by page, and registers the history entry of a refused scheduled publication.
 """
 
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm, SearchFilterMixin
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus.pages import PageMenuItem
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as chooser_views
@@ -27,6 +33,7 @@ from constructor.services.bulk_publish import GatedPublishBulkAction
 from constructor.services.forms import CuratorForm
 from constructor.services.models import Curator, ServiceCategory, ServicePage
 from constructor.services.scheduled_publishing import REFUSED_ACTION, RefusedScheduleFormatter
+from constructor.services.search_query import search_words, typed_query
 from sites.permissions import RegionPermissionPolicy, regions_for_user, user_acts_in_region
 
 
@@ -68,24 +75,95 @@ class CuratorInspectView(OwnRegionCuratorMixin, snippet_views.InspectView):
     pass
 
 
-class CuratorChooseView(chooser_views.ChooseView):
+def choosable_curators_for_user(user):
+    return curators_for_user(user).filter(consent_to_publish=True)
+
+
+class CuratorSearchForm(SearchFilterMixin, BaseFilterForm):
+    """The chooser's search box, given to the full-text backend as plain words only.
+
+    Wagtail's form hands what was typed to the backend as it is, and a quote ends SQLite's
+    FTS5 query with a syntax error; ``search_query`` reduces it as the public search does.
+    """
+
+    def clean_q(self):
+        return " ".join(search_words(typed_query(self.cleaned_data["q"])))
+
+
+class CuratorTitleColumn(TitleColumn):
+    """The curator's name: a link to choose them, or dimmed text when they cannot be chosen."""
+
+    cell_template_name = "services/curator_title_cell.html"
+
+
+class CuratorConsentColumn(Column):
+    """«Consent to publication: given / missing», and with «missing», what to do about it."""
+
+    cell_template_name = "services/curator_consent_cell.html"
+
+
+class CuratorChooserColumnsMixin:
+    """Every curator of the region is listed, with their consent; only those who consented
+    have a link to choose them.
+
+    A page may name only a curator who consented (the quality rule «curator» is a must), and
+    editors used to learn it after saving. Hiding the others instead would make the region's
+    curator look missing, and invite a second card for the same person with the consent
+    ticked; a listed curator marked «missing» says whom to ask for what.
+    """
+
+    results_template_name = "services/curator_chooser_results.html"
+    filter_form_class = CuratorSearchForm
+
+    @property
+    def title_column(self):
+        if self.is_multiple_choice:
+            return super().title_column
+        return CuratorTitleColumn(
+            "title",
+            label=_("Curator"),
+            accessor=str,
+            get_url=self.choice_url,
+            link_attrs={"data-chooser-modal-choice": True},
+        )
+
+    @property
+    def columns(self):
+        return [
+            *super().columns,
+            CuratorConsentColumn("consent_to_publish", label=_("Consent to publication")),
+        ]
+
+    def choice_url(self, curator):
+        if not curator.consent_to_publish:
+            return None
+        return self.append_preserved_url_parameters(
+            reverse(self.chosen_url_name, args=(quote(curator.pk),))
+        )
+
+
+class CuratorChooseView(CuratorChooserColumnsMixin, chooser_views.ChooseView):
     def get_object_list(self):
         return curators_for_user(self.request.user)
 
 
-class CuratorChooseResultsView(chooser_views.ChooseResultsView):
+class CuratorChooseResultsView(CuratorChooserColumnsMixin, chooser_views.ChooseResultsView):
     def get_object_list(self):
         return curators_for_user(self.request.user)
 
 
 class CuratorChosenView(chooser_views.SnippetChosenView):
     def get_object(self, pk):
-        return curators_for_user(self.request.user).get(pk=pk)
+        if not pk.isdigit():
+            raise Curator.DoesNotExist  # not a number, no such curator: Wagtail answers 404
+        return choosable_curators_for_user(self.request.user).get(pk=pk)
 
 
 class CuratorChosenMultipleView(chooser_views.SnippetChosenMultipleView):
     def get_objects(self, pks):
-        return curators_for_user(self.request.user).filter(pk__in=pks)
+        return choosable_curators_for_user(self.request.user).filter(
+            pk__in=[pk for pk in pks if pk.isdigit()]
+        )
 
 
 class CuratorChooserViewSet(chooser_views.SnippetChooserViewSet):
@@ -142,6 +220,12 @@ def register_mapping_urls():
             name="services_mapping_report",
         ),
     ]
+
+
+@hooks.register("insert_global_admin_css")
+def curator_chooser_css():
+    # Wagtail 8 has no editor-only CSS hook; the chooser opens in the page editor.
+    return format_html('<link rel="stylesheet" href="{}">', static("css/curator-chooser.css"))
 
 
 @hooks.register("insert_editor_js")

@@ -451,24 +451,34 @@ def assert_accessible():
             "run `npm ci` in tests/browser (make test does it when npm is available)"
         )
 
-    def check(page):
-        # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
-        # injected <script> tag would be refused under script-src 'self', as it should be.
-        page.evaluate(AXE_SCRIPT.read_text())
-        results = page.evaluate(
-            """tags => axe.run(document, {
-                runOnly: {type: "tag", values: tags},
-                resultTypes: ["violations"],
-            })""",
-            WCAG_TAGS,
-        )
-        blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    def check(page, within=None):
+        """``within``: CSS selectors of the parts to check (ours, inside Wagtail's admin)."""
+        blocking = blocking_axe_violations(page, within)
         assert not blocking, (
             f"axe-core found {len(blocking)} serious or critical accessibility problems "
             f"on {page.url}:\n" + "\n".join(_describe_violation(v) for v in blocking)
         )
 
     return check
+
+
+def blocking_axe_violations(page, within=None):
+    """axe-core's serious and critical WCAG 2.x A/AA violations on the page or in ``within``."""
+    # Evaluated through the DevTools protocol, which the page's CSP does not govern: an
+    # injected <script> tag would be refused under script-src 'self', as it should be.
+    page.evaluate(AXE_SCRIPT.read_text())
+    results = page.evaluate(
+        """([tags, within]) => axe.run(within ? {include: within} : document, {
+            runOnly: {type: "tag", values: tags},
+            resultTypes: ["violations"],
+        })""",
+        [WCAG_TAGS, within],
+    )
+    return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def describe_axe_violations(violations):
+    return "\n".join(_describe_violation(v) for v in violations)
 
 
 class DemoCatalog:

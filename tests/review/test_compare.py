@@ -1,6 +1,7 @@
 """The reviewer's comparison of the version awaiting review with the live version."""
 
 import json
+import re
 
 from django.urls import reverse
 from wagtail.models import WorkflowState
@@ -35,13 +36,15 @@ def test_reviewer_sees_what_changed_since_the_live_version(
     state = submit(client, editor, page, submit_data(page))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
 
-    # Wagtail's own comparison needs a page permission, which reviewers do not have.
+    # Wagtail's own comparison (the dashboard's and the history's links) opens for the reviewer.
     latest = page.get_latest_revision()
     wagtail_compare = reverse(
         "wagtailadmin_pages:revisions_compare", args=[page.pk, "live", latest.pk]
     )
     client.force_login(reviewer)
-    assert refused(client.get(wagtail_compare))
+    response = client.get(wagtail_compare)
+    assert response.status_code == 200
+    assert '<span class="deletion">Выплата' in response.content.decode()
 
     queue = client.get(reverse("review_queue")).content.decode()
     assert compare_url(page) in queue
@@ -67,17 +70,28 @@ def test_reviewer_sees_what_changed_since_the_live_version(
     assert state.status == WorkflowState.STATUS_APPROVED
 
 
-def test_new_service_comparison_says_it_was_never_published(
-    client, editor, reviewer, draft_service, submit_data
+def test_new_service_comparison_shows_every_field_and_block_as_added(
+    client, editor, reviewer, draft_service, submit_data, consenting_curator
 ):
     submit(client, editor, draft_service, submit_data(draft_service))
     client.force_login(reviewer)
     response = client.get(compare_url(draft_service))
     assert response.status_code == 200
-    assert response.context["comparison"] == []
-    assert "never been published" in response.content.decode() or (
-        "не публиковалась" in response.content.decode()
-    )
+    html = response.content.decode()
+    assert "never been published" in html or "не публиковалась" in html
+    fields = {c.field.name for c in response.context["comparison"]}
+    assert {"title", "service_code", "code_level", "category", "summary", "body"} <= fields
+    # Everything is added, nothing deleted: not even the service level's default.
+    assert '<span class="deletion">' not in html
+    for shown in (
+        '<span class="addition">Пособие при рождении ребёнка</span>',
+        '<span class="addition">Семья и дети</span>',
+        "Подайте заявление онлайн.",
+        "Рассмотрение",
+        str(consenting_curator),
+    ):
+        assert shown in html
+    assert 'class="comparison__child-object addition"' in html
 
 
 def test_regional_editors_are_refused_the_comparison(
@@ -137,3 +151,49 @@ def test_reviewer_comments_inline_in_the_editor_and_the_editor_sees_it(
     client.force_login(editor)
     html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
     assert json.dumps(text)[1:-1] in html
+
+
+def wagtail_compare_links(html):
+    return re.findall(r'href="(/admin/pages/\d+/revisions/compare/[^"]+)"', html)
+
+
+def test_reviewer_opens_the_dashboards_comparisons_of_a_resubmitted_page(
+    client, editor, reviewer, draft_service, submit_data
+):
+    page = publish_live_version(draft_service)
+    state = submit(client, editor, page, submit_data(page))
+    client.force_login(reviewer)
+    client.post(action_url(page, "reject", state), {"comment": "Поправьте срок."})
+    submit(client, editor, page, submit_data(page, days=8))
+
+    client.force_login(reviewer)
+    links = wagtail_compare_links(client.get(reverse("wagtailadmin_home")).content.decode())
+    assert len(set(links)) >= 2  # with the live version, and with the previous version
+    for link in set(links):
+        response = client.get(link)
+        assert response.status_code == 200, link
+        assert response.context["comparison"], link
+
+
+def test_wagtails_comparison_stays_closed_to_others(
+    client, editor, other_editor, reviewer, draft_service, submit_data
+):
+    page = publish_live_version(draft_service)
+    page.summary = "Черновик."
+    page.save_revision()
+    url = reverse(
+        "wagtailadmin_pages:revisions_compare",
+        args=[page.pk, "live", page.get_latest_revision().pk],
+    )
+    # Not in review: the reviewer has no task on it.
+    client.force_login(reviewer)
+    assert refused(client.get(url))
+    submit(client, editor, page, submit_data(page))
+    client.force_login(other_editor)
+    assert refused(client.get(url))
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200
+    # Another page's revision, or a made-up one, is not found.
+    for revision in ("999999", "0"):
+        other = reverse("wagtailadmin_pages:revisions_compare", args=[page.pk, "live", revision])
+        assert client.get(other).status_code == 404
