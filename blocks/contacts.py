@@ -4,7 +4,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images import get_image_model
-from wagtail.snippets.blocks import SnippetChooserBlock
+
+from constructor.admin_wording import WordedSnippetChooserBlock
 
 CURATOR_PHOTO_SPEC = "fill-240x240"
 
@@ -61,7 +62,7 @@ class OfficesBlock(blocks.StructBlock):
         }
 
 
-class CuratorChooserBlock(SnippetChooserBlock):
+class CuratorChooserBlock(WordedSnippetChooserBlock):
     """Chooses a curator and loads every curator's photo with one query per page."""
 
     def bulk_to_python(self, values):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from blocks.accessible_names import NamedRichTextBlock, list_item
 from blocks.contacts import CuratorBlock, OfficesBlock, SupportBlock
 
 RICH_TEXT_FEATURES = ["h3", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -64,9 +65,9 @@ class HeroBlock(blocks.StructBlock):
 class EligibilityBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), default="Кто может подать заявление")
     applicants = blocks.ListBlock(
-        blocks.CharBlock(label=_("Applicant")), label=_("Who may apply"), min_num=1
+        list_item(blocks.CharBlock(label=_("Applicant"))), label=_("Who may apply"), min_num=1
     )
-    note = blocks.RichTextBlock(label=_("Note"), required=False, features=RICH_TEXT_FEATURES)
+    note = NamedRichTextBlock(label=_("Note"), required=False, features=RICH_TEXT_FEATURES)
 
     class Meta:
         icon = "group"
@@ -132,7 +133,7 @@ class FeesBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("Heading"), default="Сколько стоит")
     fees = blocks.ListBlock(FeeBlock(), label=_("Fees"), min_num=1)
     exemptions = blocks.ListBlock(
-        blocks.CharBlock(label=_("Exemption")), label=_("Who is exempt"), required=False
+        list_item(blocks.CharBlock(label=_("Exemption"))), label=_("Who is exempt"), required=False
     )
 
     class Meta:
@@ -190,6 +191,7 @@ class ResultBlock(blocks.StructBlock):
                 ("title", blocks.CharBlock(label=_("Result"))),
                 ("description", blocks.TextBlock(label=_("Description"), required=False)),
             ],
+            label=_("Result"),
             icon="success",
         ),
         label=_("Results"),
@@ -217,6 +219,7 @@ class StepsBlock(blocks.StructBlock):
                 ("title", blocks.CharBlock(label=_("Step"))),
                 ("description", blocks.TextBlock(label=_("Details"), required=False)),
             ],
+            label=_("Step"),
             icon="list-ol",
         ),
         label=_("Steps"),
@@ -254,6 +257,7 @@ class ChannelsBlock(blocks.StructBlock):
                 ("description", blocks.TextBlock(label=_("Details"), required=False)),
                 ("url", blocks.URLBlock(label=_("Link"), required=False)),
             ],
+            label=_("Channel"),
             icon="mail",
         ),
         label=_("Channels"),
@@ -280,8 +284,9 @@ class FAQBlock(blocks.StructBlock):
         blocks.StructBlock(
             [
                 ("question", blocks.CharBlock(label=_("Question"), max_length=255)),
-                ("answer", blocks.RichTextBlock(label=_("Answer"), features=RICH_TEXT_FEATURES)),
+                ("answer", NamedRichTextBlock(label=_("Answer"), features=RICH_TEXT_FEATURES)),
             ],
+            label=_("Question and answer"),
             icon="help",
         ),
         label=_("Questions"),
@@ -358,7 +363,7 @@ class CalloutBlock(blocks.StructBlock):
         default="info",
     )
     title = blocks.CharBlock(label=_("Title"), max_length=120)
-    text = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
+    text = NamedRichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES)
 
     class Meta:
         icon = "warning"
@@ -386,7 +391,7 @@ class DocumentDownloadBlock(blocks.StructBlock):
         description = _("A form or a sample to download, with its format and size.")
 
 
-class RichTextContentBlock(blocks.RichTextBlock):
+class RichTextContentBlock(NamedRichTextBlock):
     class Meta:
         icon = "pilcrow"
         template = "blocks/rich_text.html"

@@ -46,10 +46,18 @@ class Region(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{2}$", _("The subject code is two digits, e.g. 40."))],
     )
-    site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="region")
-    collection = models.OneToOneField(Collection, on_delete=models.PROTECT, related_name="+")
-    editors = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
-    moderators = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="+")
+    site = models.OneToOneField(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="region"
+    )
+    collection = models.OneToOneField(
+        Collection, verbose_name=_("collection"), on_delete=models.PROTECT, related_name="+"
+    )
+    editors = models.OneToOneField(
+        Group, verbose_name=_("editors' group"), on_delete=models.PROTECT, related_name="+"
+    )
+    moderators = models.OneToOneField(
+        Group, verbose_name=_("moderators' group"), on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -108,6 +116,7 @@ class RegionBranding(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("region branding")
+        verbose_name_plural = _("region brandings")
 
     @classmethod
     def for_site(cls, site):
@@ -152,6 +161,7 @@ class PortalHomePage(Page):
 
     class Meta:
         verbose_name = _("federal portal home page")
+        verbose_name_plural = _("federal portal home pages")
 
     def get_context(self, request, *args, **kwargs):
         from constructor.services.catalog import portal_catalog
@@ -173,6 +183,7 @@ class RegionHomePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("region home page")
+        verbose_name_plural = _("region home pages")
 
     @path("")
     def catalog(self, request):

@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from constructor.admin_wording import WordedViewSetMixin
 from sites.models import Region
 from sites.permissions import regions_for_user
 from sites.regions import create_region
@@ -97,7 +98,7 @@ class RegionEditView(CreateRegionMixin, generic.EditView):
         return {"name": region.name, "slug": region.slug, "code": form.cleaned_data["code"]}
 
 
-class RegionViewSet(ModelViewSet):
+class RegionViewSet(WordedViewSetMixin, ModelViewSet):
     model = Region
     icon = "site"
     menu_label = _("Regions")

@@ -55,7 +55,7 @@ class EncryptedAnswers(models.Model):
 class Application(EncryptedAnswers):
     """A submitted application: what the agency receives and the citizen tracks."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(_("public identifier"), default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     page = models.ForeignKey(
         "services.ServicePage",
@@ -109,17 +109,26 @@ class ApplicationDraft(EncryptedAnswers):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     page = models.ForeignKey(
-        "services.ServicePage", on_delete=models.CASCADE, related_name="application_drafts"
+        "services.ServicePage",
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
+        related_name="application_drafts",
     )
     form_version = models.ForeignKey(
-        "formbuilder.FormVersion", on_delete=models.PROTECT, related_name="drafts"
+        "formbuilder.FormVersion",
+        verbose_name=_("form version"),
+        on_delete=models.PROTECT,
+        related_name="drafts",
     )
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    current_step = models.CharField(max_length=50, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    current_step = models.CharField(_("current step"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     application = models.OneToOneField(
         Application,
+        verbose_name=_("application"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -146,13 +155,20 @@ class ApplicationFile(models.Model):
     """A file a citizen uploaded: private storage, never under MEDIA_ROOT or any URL."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    draft = models.ForeignKey(ApplicationDraft, on_delete=models.CASCADE, related_name="files")
-    field_key = models.CharField(max_length=50)
-    file = models.FileField(storage=private_storage, upload_to=private_upload_path, max_length=255)
-    name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    draft = models.ForeignKey(
+        ApplicationDraft,
+        verbose_name=_("application draft"),
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    field_key = models.CharField(_("form field key"), max_length=50)
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_path, max_length=255
+    )
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size, bytes"))
+    content_type = models.CharField(_("file type"), max_length=100)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("uploaded file")
@@ -173,11 +189,15 @@ class ApplicationFile(models.Model):
 class ApplicationNumberCounter(models.Model):
     """The last sequence number handed out in one region in one year."""
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
 
     class Meta:
+        verbose_name = _("application number counter")
+        verbose_name_plural = _("application number counters")
         constraints = [
             models.UniqueConstraint(fields=["region", "year"], name="one_counter_per_region_year")
         ]
@@ -194,13 +214,20 @@ class AnswerAccess(models.Model):
         EXPORT = "export", _("Exported")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
     )
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="access_log"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="access_log",
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    accessed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(_("kind of access"), max_length=10, choices=Kind.choices)
+    accessed_at = models.DateTimeField(_("accessed at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-accessed_at"]

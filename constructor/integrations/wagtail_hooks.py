@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from constructor.admin_wording import WordedViewSetMixin
 from constructor.integrations.forms import IntegrationForm
 from constructor.integrations.models import Agency, Integration
 from constructor.registry.groups import is_federal_admin
@@ -29,7 +30,7 @@ register_permission_policy(Agency, FederalAdminPolicy(Agency), exact_class=True)
 register_permission_policy(Integration, FederalAdminPolicy(Integration), exact_class=True)
 
 
-class AgencyViewSet(ModelViewSet):
+class AgencyViewSet(WordedViewSetMixin, ModelViewSet):
     model = Agency
     icon = "group"
     menu_label = _("Agencies")
@@ -39,7 +40,7 @@ class AgencyViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
-class IntegrationViewSet(ModelViewSet):
+class IntegrationViewSet(WordedViewSetMixin, ModelViewSet):
     model = Integration
     icon = "link"
     menu_label = _("Integrations")

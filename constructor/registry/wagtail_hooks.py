@@ -8,19 +8,52 @@ delete URLs refuse them.
 """
 
 from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from constructor.admin_wording import WordedViewSetMixin
 from constructor.registry.forms import ServiceStandardForm
 from constructor.registry.models import LifeSituation, ServiceStandard
 from constructor.registry.views import create_from_standard, regions_user_can_add_services_to
 
 
-class ServiceStandardViewSet(SnippetViewSet):
+class ServiceStandardInspectView(InspectView):
+    """Names the mandatory blocks as the editor's block picker does, and no region as «—»."""
+
+    def get_region_display_value(self):
+        return self.object.region or "—"
+
+    def get_mandatory_blocks_display_value(self):
+        return ", ".join(self.object.mandatory_block_labels()) or "—"
+
+    def get_application_form_display_value(self):
+        """The steps by title with their number of questions, not the blocks' raw values."""
+        steps = [
+            ngettext(
+                "«%(title)s»: %(count)s question",
+                "«%(title)s»: %(count)s questions",
+                len(step.value["fields"]),
+            )
+            % {"title": step.value["title"], "count": len(step.value["fields"])}
+            for step in self.object.application_form
+        ]
+        return "; ".join(steps) or gettext("No application form")
+
+    def get_payload_mapping_display_value(self):
+        count = len(self.object.payload_mapping)
+        if not count:
+            return gettext("No mapping rules")
+        return ngettext("%(count)s mapping rule", "%(count)s mapping rules", count) % {
+            "count": count
+        }
+
+
+class ServiceStandardViewSet(WordedViewSetMixin, SnippetViewSet):
     model = ServiceStandard
     icon = "list-ul"
     menu_label = _("Registry entries")
@@ -28,6 +61,7 @@ class ServiceStandardViewSet(SnippetViewSet):
     list_filter = ["level", "category", "region", "life_situations"]
     search_fields = ["code", "title", "agency"]
     inspect_view_enabled = True
+    inspect_view_class = ServiceStandardInspectView
     edit_handler = TabbedInterface(
         [
             ObjectList(
@@ -60,7 +94,7 @@ class ServiceStandardViewSet(SnippetViewSet):
         return ServiceStandard.objects.select_related("region", "category")
 
 
-class LifeSituationViewSet(SnippetViewSet):
+class LifeSituationViewSet(WordedViewSetMixin, SnippetViewSet):
     model = LifeSituation
     icon = "group"
     menu_label = _("Life situations")

@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
+from constructor.admin_wording import CountingPaginator
 from constructor.registry.groups import FEDERAL_ADMINS_GROUP
 from constructor.review.workflow import FEDERAL_REVIEWERS_GROUP
 from sites.permissions import regions_for_user
@@ -100,6 +101,7 @@ class ScopedLogModel:
 
 class AuditLogView(LogEntriesView):
     page_title = _("Audit log")
+    paginator_class = CountingPaginator
     index_url_name = "review_audit_log"
     index_results_url_name = "review_audit_log_results"
 

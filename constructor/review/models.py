@@ -41,8 +41,8 @@ class QualityCheckTask(Task):
         return _("Checks the page against the quality standards; any unmet must rule sends it back")
 
     class Meta:
-        verbose_name = _("Quality check task")
-        verbose_name_plural = _("Quality check tasks")
+        verbose_name = _("quality check task")
+        verbose_name_plural = _("quality check tasks")
 
 
 def quality_summary(report):
@@ -97,20 +97,23 @@ class FederalReviewTask(AbstractGroupApprovalTask):
         return super().on_action(task_state, user, action_name, **kwargs)
 
     class Meta:
-        verbose_name = _("Federal review task")
-        verbose_name_plural = _("Federal review tasks")
+        verbose_name = _("federal review task")
+        verbose_name_plural = _("federal review tasks")
 
 
 class QualityCheckResult(models.Model):
     """The quality check's verdict on one revision: the reviewer queue shows it, not rescoring."""
 
     revision = models.OneToOneField(
-        "wagtailcore.Revision", on_delete=models.CASCADE, related_name="quality_check"
+        "wagtailcore.Revision",
+        verbose_name=_("revision"),
+        on_delete=models.CASCADE,
+        related_name="quality_check",
     )
     score = models.PositiveSmallIntegerField(_("quality score"))
-    must_failures = models.PositiveSmallIntegerField(default=0)
-    should_failures = models.PositiveSmallIntegerField(default=0)
-    checked_at = models.DateTimeField(auto_now=True)
+    must_failures = models.PositiveSmallIntegerField(_("unmet mandatory rules"), default=0)
+    should_failures = models.PositiveSmallIntegerField(_("unmet recommended rules"), default=0)
+    checked_at = models.DateTimeField(_("checked at"), auto_now=True)
 
     class Meta:
         verbose_name = _("quality check result")
@@ -124,16 +127,24 @@ class Pilot(models.Model):
     """A service live only for those holding its pilot link, until a reviewer promotes it."""
 
     page = models.OneToOneField(
-        "services.ServicePage", on_delete=models.CASCADE, related_name="pilot"
+        "services.ServicePage",
+        verbose_name=_("service page"),
+        on_delete=models.CASCADE,
+        related_name="pilot",
     )
-    token = models.CharField(max_length=64, unique=True)
-    started_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(_("pilot link token"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
-    promoted_at = models.DateTimeField(null=True, blank=True)
+    promoted_at = models.DateTimeField(_("opened to everyone at"), null=True, blank=True)
     promoted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("opened to everyone by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

@@ -28,6 +28,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from constructor.admin_wording import WordedSnippetChooserViewSet, WordedViewSetMixin
 from constructor.services import mapping_views
 from constructor.services.bulk_publish import GatedPublishBulkAction
 from constructor.services.forms import CuratorForm
@@ -166,21 +167,21 @@ class CuratorChosenMultipleView(chooser_views.SnippetChosenMultipleView):
         )
 
 
-class CuratorChooserViewSet(chooser_views.SnippetChooserViewSet):
+class CuratorChooserViewSet(WordedSnippetChooserViewSet):
     choose_view_class = CuratorChooseView
     choose_results_view_class = CuratorChooseResultsView
     chosen_view_class = CuratorChosenView
     chosen_multiple_view_class = CuratorChosenMultipleView
 
 
-class ServiceCategoryViewSet(SnippetViewSet):
+class ServiceCategoryViewSet(WordedViewSetMixin, SnippetViewSet):
     model = ServiceCategory
     icon = "folder-open-inverse"
     menu_label = _("Categories")
     list_display = ["name", "slug", "sort_order"]
 
 
-class CuratorViewSet(SnippetViewSet):
+class CuratorViewSet(WordedViewSetMixin, SnippetViewSet):
     model = Curator
     icon = "user"
     menu_label = _("Curators")

@@ -289,6 +289,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "rtf", "xlsx", "ods", "txt", "zi
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Draftail in a FieldPanel, named by the panel's label (blocks/rich_text_editor.py).
+WAGTAILADMIN_RICH_TEXT_EDITORS = {
+    "default": {"WIDGET": "blocks.rich_text_editor.LabelledDraftailRichTextArea"}
+}
 # Avatars from Wagtail's own static default, not gravatar.com: no outside requests, no staff
 # e-mail hashes sent out, nothing for the admin's CSP to allow.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
