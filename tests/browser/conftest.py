@@ -170,6 +170,20 @@ def _wait_until_answers(process, url, log_path, name="gunicorn"):
 @pytest.fixture(scope="package")
 def demo_server(tmp_path_factory):
     """The product on its dev settings with the demo content: gunicorn, worker, simulator."""
+    yield from run_demo_server(tmp_path_factory)
+
+
+@pytest.fixture
+def own_demo_server(tmp_path_factory):
+    """A demo server of the test's own, for a test that makes what only one test may make.
+
+    «Создать из стандарта» refuses a second service with the same code in a region: two tests
+    that each create Kaluga's «Выписка из ЕГРН» cannot share the package's server.
+    """
+    yield from run_demo_server(tmp_path_factory)
+
+
+def run_demo_server(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("demo-var")
     port = _free_port()
     simulator_port = _free_port()

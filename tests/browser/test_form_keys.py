@@ -11,6 +11,7 @@ from the labels, and once a reviewer approves, the published form-schema.json us
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_review_workflow import (
@@ -25,6 +26,12 @@ STANDARD_CODE = "1000000031"
 KEY_INPUTS = "input[name^='application_form-'][name$='-value-key']"
 STEP_COUNT_JS = """() => Array.from(document.querySelectorAll("input[name^='application_form-']"))
     .filter((input) => /^application_form-\\d+-value-title$/.test(input.name)).length"""
+
+
+@pytest.fixture
+def demo_server(own_demo_server):
+    """This test creates Kaluga's service from its standard: on a server of its own."""
+    return own_demo_server
 
 
 def add_block(page, add_button, option_name):

@@ -13,6 +13,7 @@ has around it (its rich-text editors, list blocks, minimap) is written to
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import blocking_axe_violations, describe_axe_violations
@@ -38,6 +39,12 @@ TRANSITIONS_ENDED = """async () => {
         await Promise.all(running.map(animation => animation.finished.catch(() => null)));
     }
 }"""
+
+
+@pytest.fixture
+def demo_server(own_demo_server):
+    """This test creates Kaluga's service from its standard: on a server of its own."""
+    return own_demo_server
 
 
 def check_at_each_width(page, assert_accessible, results_dir, name, ours):
