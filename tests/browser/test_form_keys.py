@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_review_workflow import (
-    CURATOR,
     EDITOR_LOGIN,
     REVIEWER_LOGIN,
     SUCCESS,
+    add_curator_block,
     log_in,
 )
 
@@ -53,14 +53,7 @@ def test_an_editor_types_only_labels_and_the_form_goes_for_review(page, demo_ser
     assert re.fullmatch(r"[a-z0-9-]+", slug) and "egrn" in slug, slug
 
     # The standard asks for a curator: add the region's one, as in the review workflow test.
-    choosers = page.locator("[data-chooser-action-choose]:visible")
-    choosers_before = choosers.count()
-    page.locator(".c-sf-add-button:visible").last.click()
-    page.get_by_role("option", name=re.compile("Куратор услуги|Service curator")).click()
-    expect(choosers).to_have_count(choosers_before + 1)
-    choosers.last.click()
-    page.locator(".modal").get_by_role("link", name=CURATOR).first.click()
-    expect(page.locator("form").get_by_text(CURATOR).first).to_be_visible()
+    add_curator_block(page)
 
     page.get_by_role("tab", name=re.compile("Форма заявления|Application form")).click()
     switch = page.get_by_label(re.compile("Показать технические ключи|Show technical keys"))

@@ -27,6 +27,20 @@ def log_in(page, demo_server, login):
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 
+def add_curator_block(page):
+    """Append a curator block to the landing and choose the region's curator in it."""
+    choosers = page.locator("[data-chooser-action-choose]:visible")
+    choosers_before = choosers.count()
+    page.locator(".c-sf-add-button:visible").last.click()
+    page.get_by_role("option", name=re.compile("Куратор услуги|Service curator")).click()
+    # Wait for the new block's chooser before clicking the last one: until it is drawn, the
+    # last chooser on the page belongs to another block.
+    expect(choosers).to_have_count(choosers_before + 1)
+    choosers.last.click()
+    page.locator(".modal").get_by_role("link", name=CURATOR).first.click()
+    expect(page.locator("form").get_by_text(CURATOR).first).to_be_visible()
+
+
 def test_service_from_standard_goes_live_through_review(
     page, demo_server, assert_no_sideways_scroll
 ):
@@ -45,16 +59,7 @@ def test_service_from_standard_goes_live_through_review(
     expect(panel).to_contain_text(re.compile("куратор|curator", re.IGNORECASE))
 
     # Fix it: append a curator block and choose the region's curator.
-    choosers = page.locator("[data-chooser-action-choose]:visible")
-    choosers_before = choosers.count()
-    page.locator(".c-sf-add-button:visible").last.click()
-    page.get_by_role("option", name=re.compile("Куратор услуги|Service curator")).click()
-    # Wait for the new block's chooser before clicking the last one: until it is drawn, the
-    # last chooser on the page belongs to another block.
-    expect(choosers).to_have_count(choosers_before + 1)
-    choosers.last.click()
-    page.locator(".modal").get_by_role("link", name=CURATOR).first.click()
-    expect(page.locator("form").get_by_text(CURATOR).first).to_be_visible()
+    add_curator_block(page)
 
     page.locator(".w-dropdown-button .w-dropdown__toggle").last.click()
     page.locator("button[name=action-submit]").click()
