@@ -28,8 +28,8 @@ import django  # noqa: E402
 django.setup()
 
 from constructor.formbuilder.compiler import compile_form  # noqa: E402
-from constructor.integrations.checker import check_mapping, has_errors  # noqa: E402
-from constructor.integrations.mapping import rules_from_stream  # noqa: E402
+from constructor.integrations.proof.checker import check_mapping, has_errors  # noqa: E402
+from constructor.integrations.proof.mapping import rules_from_stream  # noqa: E402
 
 SIZES = (100, 500, 1000)
 RUNS = 25

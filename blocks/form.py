@@ -24,7 +24,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 
 from constructor.formbuilder.checks import check_form
 from constructor.formbuilder.keys import fill_keys
-from constructor.formbuilder.registry import ConditionBlock, field_types, key_block
+from constructor.formbuilder.registry import ConditionBlock, key_block
+from constructor.formbuilder.types import field_types
 
 STEP_KEY_HELP = _(
     "Made from the step title when left empty, and kept when the title is reworded. "

@@ -3,7 +3,7 @@
 A ``payload_mapping`` stream holds ``rule`` blocks; each rule fills one target of the agency's
 payload schema (a JSON pointer) from a source (a form field, a constant or a system value),
 through optional transforms. The raw shape is fixed by docs/INTEGRATION.md; the checker
-(``constructor.integrations.checker``) reads it through ``rules_from_stream``.
+(``constructor.integrations.proof.checker``) reads it through ``rules_from_stream``.
 
 The target and field inputs stay plain text, so they work without JavaScript; in the editor
 ``mapping-chooser.js`` offers the agency's targets and the form's fields as suggestions.

@@ -6,9 +6,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from constructor.applications.api import api_not_found
 from constructor.applications.api import application_status as application_status_api
+from constructor.applications.audit import AuditLogView
 from constructor.formbuilder.views import page_route_with_extension
 from constructor.public_media import public_media_urls
-from constructor.review.audit import AuditLogView
 from sites.views import branding_css
 
 urlpatterns = [

@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Collection, Page, Site
 from wagtail.search import index
 
+from sites.catalog import catalog as provided_catalog
 from sites.colours import contrast_ratio, parse_hex_colour
 
 hostname_label_validator = RegexValidator(
@@ -164,10 +165,8 @@ class PortalHomePage(Page):
         verbose_name_plural = _("federal portal home pages")
 
     def get_context(self, request, *args, **kwargs):
-        from constructor.services.catalog import portal_catalog
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(portal_catalog(request))
+        context.update(provided_catalog().portal_catalog(request))
         return context
 
 
@@ -187,27 +186,23 @@ class RegionHomePage(RoutablePageMixin, Page):
 
     @path("")
     def catalog(self, request):
-        from constructor.services.catalog import region_catalog
-
-        return self.render(request, context_overrides=region_catalog(self, request))
+        return self.render(
+            request, context_overrides=provided_catalog().region_catalog(self, request)
+        )
 
     @path("category/<slug:slug>/")
     def category(self, request, slug):
-        from constructor.services.catalog import category_listing
-
         return self.render(
             request,
-            context_overrides=category_listing(self, request, slug),
+            context_overrides=provided_catalog().category_listing(self, request, slug),
             template="regions/category_page.html",
         )
 
     @path("search/")
     def search(self, request):
-        from constructor.services.catalog import search_results
-
         return self.render(
             request,
-            context_overrides=search_results(self, request),
+            context_overrides=provided_catalog().search_results(self, request),
             template="regions/search_page.html",
         )
 

@@ -10,6 +10,12 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from sites.models import Region
 
+# The federal staff's groups. A name is data, not UI text: a group is looked up by it, whatever
+# the admin's language. What each may do is granted where the role is defined
+# (constructor.registry.groups, constructor.review.workflow).
+FEDERAL_ADMINS_GROUP = "Федеральные администраторы"
+FEDERAL_REVIEWERS_GROUP = "Федеральные проверяющие"
+
 
 def regions_for_user(user):
     if not user.is_authenticated or not user.is_active:
@@ -80,3 +86,16 @@ def ensure_group(name, permissions):
 
 def is_superuser_or_in_group(user, group_name):
     return user.is_active and (user.is_superuser or user.groups.filter(name=group_name).exists())
+
+
+def is_federal_staff(user):
+    """A federal admin or reviewer: reads every region's pages, logs and mappings."""
+    return user.is_active and (
+        user.is_superuser
+        or user.groups.filter(name__in=[FEDERAL_ADMINS_GROUP, FEDERAL_REVIEWERS_GROUP]).exists()
+    )
+
+
+def is_federal_admin(user):
+    """A federal admin: keeps the registry, the agencies and their integrations."""
+    return is_superuser_or_in_group(user, FEDERAL_ADMINS_GROUP)

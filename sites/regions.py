@@ -20,8 +20,8 @@ from wagtail.models import (
     Site,
 )
 
-from constructor.review.workflow import ensure_region_review
 from sites.models import Region, RegionBranding, RegionHomePage, hostname_label_validator
+from sites.signals import region_ready
 
 # No publish_page: a region's pages go live only through the review workflow
 # (constructor.review.workflow), which also revokes it from groups made before.
@@ -147,7 +147,7 @@ def create_region(name, slug, code, *, port=None):
             group=moderators, site=site, permission=_permission(app_label, codename)
         )
 
-    ensure_region_review(region)
+    region_ready.send(sender=Region, region=region)
 
     branding = RegionBranding.for_site(site)
     if branding.display_name == RegionBranding._meta.get_field("display_name").default:

@@ -17,14 +17,14 @@ from constructor.formbuilder.compiler import compile_form
 from constructor.formbuilder.identifiers import snils_check_number
 from constructor.formbuilder.models import live_form_version
 from constructor.formbuilder.validation import validate_answers
-from constructor.integrations.checker import check_mapping
-from constructor.integrations.mapping import (
+from constructor.integrations.models import Integration
+from constructor.integrations.proof.checker import check_mapping
+from constructor.integrations.proof.mapping import (
     SystemContext,
     build_payload,
     payload_errors,
     rules_from_stream,
 )
-from constructor.integrations.models import Integration
 from constructor.registry.models import ServiceStandard
 from constructor.services.models import ServicePage
 from fixtures.demo.agencies import INTEGRATIONS

@@ -17,12 +17,12 @@ import pytest
 from django.db import transaction
 
 from constructor.applications.models import Application
-from constructor.integrations.delivery import AttemptOutcome, Delivery, post
-from constructor.integrations.management.commands.agency_simulator import (
+from constructor.integrations.delivery.attempts import AttemptOutcome, Delivery, post
+from constructor.integrations.models import Integration
+from constructor.standins.agency import AgencySimulator, SimulatorConfig
+from constructor.standins.management.commands.agency_simulator import (
     integrations_from_database,
 )
-from constructor.integrations.models import Integration
-from constructor.integrations.simulator import AgencySimulator, SimulatorConfig
 from fixtures.demo.agencies import INTEGRATIONS
 from fixtures.demo.install_secrets import DemoSecretsError, install_secrets
 from fixtures.demo.loader import Tally, ensure_integrations

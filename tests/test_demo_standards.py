@@ -21,8 +21,8 @@ from wagtail.models import WorkflowState
 from blocks.form import ApplicationFormBlock
 from constructor.formbuilder.checks import check_form
 from constructor.formbuilder.compiler import compile_form
-from constructor.integrations.mapping import rules_from_stream
 from constructor.integrations.models import Integration
+from constructor.integrations.proof.mapping import rules_from_stream
 from constructor.registry.models import ServiceStandard
 from constructor.review.models import FederalReviewTask
 from constructor.services.mapping import errors, page_mapping_problems, page_problems

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from constructor.applications.audit import log_answer_access
 from constructor.applications.display import answer_rows
 from constructor.applications.models import (
     AnswerAccess,
@@ -20,7 +21,6 @@ from constructor.applications.models import (
     ApplicationFile,
     ApplicationStatus,
 )
-from constructor.review.audit import log_answer_access
 from constructor.services.models import ServicePage
 from constructor.spreadsheets import csv_response, xlsx_response
 from sites.permissions import regions_for_user

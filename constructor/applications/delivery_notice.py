@@ -1,6 +1,6 @@
 """What the citizen is told about the transfer of their application to the agency.
 
-Sending is our plumbing (constructor/integrations/delivery.py): retries, failures and the
+Sending is our plumbing (constructor/integrations/delivery/attempts.py): retries, failures and the
 agency's error messages are technical states for officials (DOMAIN.md), never shown to the
 citizen. What the citizen does need to know is that the transfer is held up, so that an
 application that still says «Отправлено» days later is not a mystery, and that there is nothing

@@ -12,7 +12,7 @@ from django.utils.datastructures import MultiValueDict
 
 from constructor.formbuilder.conditions import is_visible
 from constructor.formbuilder.forms import build_step_form
-from constructor.formbuilder.registry import field_type
+from constructor.formbuilder.types import field_type
 from constructor.formbuilder.uploads import StoredUpload
 
 FILE_TYPE = "file"

@@ -15,6 +15,8 @@ concurrent callbacks serialise; an ``event_key`` seen before is a replay and rec
 The citizen is notified after the transaction commits (notifications.py).
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from constructor.applications.models import Application, ApplicationEvent, ApplicationStatus
 
+logger = logging.getLogger(__name__)
 S = ApplicationStatus
 
 # Where each status may go. Forward skips are allowed where an agency plausibly jumps ahead.
@@ -181,3 +184,15 @@ def timeline(application):
             entry["current"] = True
             break
     return entries
+
+
+def record_delivered(sender, application_id, **kwargs):
+    """``delivered`` (integrations' delivery): the application moves to «delivered».
+
+    Inside the transaction that records the attempt. A move the history refuses leaves the
+    delivery standing; the log says why.
+    """
+    try:
+        record_status(application_id, "delivered", actor="system")
+    except Exception:
+        logger.warning("Application %s: not moved to delivered", application_id, exc_info=True)

@@ -9,8 +9,10 @@ keywords run the same field validators as the step forms.
 submitting at once all end with the one application the first of them created.
 
 When the live service page names an active integration, the application's ``Delivery`` and
-the task that sends it are stored in the same transaction (constructor/integrations/
-delivery.py): committed together or not at all, and the agency is never called from here.
+the task that sends it are stored in the same transaction (constructor/integrations/delivery/
+attempts.py): committed together or not at all, and the agency is never called from here. The
+page row holds the live version (drafts live in revisions), so its integration and mapping are
+what the citizen applied through.
 """
 
 from django.core.exceptions import ValidationError
@@ -22,8 +24,36 @@ from constructor.applications.models import Application, ApplicationDraft
 from constructor.applications.numbers import allocate_number
 from constructor.applications.progress import summarise
 from constructor.formbuilder.validation import validate_answers
-from constructor.integrations.delivery import create_delivery
+from constructor.integrations.delivery.attempts import create_delivery
+from constructor.integrations.models import Integration
+from constructor.integrations.proof.mapping import rules_from_stream
 from constructor.review.pilot import is_pilot_page
+from constructor.services.models import ServicePage
+
+
+def live_integration_id(page_id):
+    """The id of the active integration the service page's live version names, or None.
+
+    The page's own column first, without Page's ordering (which joins its parent table): most
+    services name no integration, and submitting to them pays for this one cheap query only.
+    """
+    integration_id = (
+        ServicePage.objects.filter(pk=page_id)
+        .order_by()
+        .values_list("integration_id", flat=True)
+        .first()
+    )
+    if integration_id is None:
+        return None
+    if not Integration.objects.filter(pk=integration_id, is_active=True).exists():
+        return None  # switched off: applications stay with the officials
+    return integration_id
+
+
+def mapping_snapshot(page_id):
+    """The live page's mapping rules, normalised (``rules_from_stream``), as plain data."""
+    page = ServicePage.objects.only("payload_mapping").get(pk=page_id)
+    return rules_from_stream(list(page.payload_mapping.raw_data))
 
 
 class IncompleteDraft(ValidationError):
@@ -53,7 +83,9 @@ def store_application(draft, answers, region, now=None):
     application.save()
     draft.application = application
     draft.save(update_fields=["application", "updated_at"])
-    create_delivery(application, draft.page_id)
+    integration_id = live_integration_id(draft.page_id)
+    if integration_id is not None:  # else no active integration: it stays with the officials
+        create_delivery(application, integration_id, mapping_snapshot(draft.page_id))
     return application
 
 

@@ -27,7 +27,7 @@ from constructor.applications.statuses import timeline
 from constructor.applications.submission import IncompleteDraft, submit_draft
 from constructor.applications.wizard import ApplicationWizard
 from constructor.formbuilder.models import live_form_version
-from constructor.formbuilder.registry import field_type
+from constructor.formbuilder.types import field_type
 from constructor.formbuilder.upload_limits import UploadLimitHandler
 from constructor.review.pilot import active_pilot, holds_token
 from constructor.services.models import ServicePage

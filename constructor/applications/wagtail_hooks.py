@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from constructor.applications import admin_views
+from constructor.applications import admin_views, audit
 
 
 @hooks.register("register_admin_urls")
@@ -25,6 +25,31 @@ def register_application_urls():
             name="applications_admin_file",
         ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_answer_log_actions(actions):
+    for action, (label, message) in audit.ACTIONS.items():
+        actions.register_action(action, label, message)
+
+
+@hooks.register("register_admin_urls")
+def register_audit_log_urls():
+    return [
+        path("audit-log/", audit.AuditLogView.as_view(), name="audit_log"),
+        path(
+            "audit-log/results/",
+            audit.AuditLogView.as_view(results_only=True),
+            name="audit_log_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_log_menu_item():
+    return MenuItem(
+        _("Audit log"), reverse("audit_log"), name="audit-log", icon_name="history", order=990
+    )
 
 
 class ApplicationsMenuItem(MenuItem):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from constructor.formbuilder.compiler import compile_condition_raw
-from constructor.formbuilder.registry import field_type, field_types, list_items
+from constructor.formbuilder.registry import list_items
+from constructor.formbuilder.types import field_type, field_types
 
 VALUE_OPERATORS = ("equals", "not_equals", "one_of")
 FIELD_KEY_TAKEN = gettext_noop(

@@ -11,46 +11,11 @@ import hashlib
 import json
 
 from constructor.formbuilder.keys import fill_keys
-from constructor.formbuilder.registry import field_type, field_types
+from constructor.formbuilder.registry import compile_condition_raw, compile_field
+from constructor.formbuilder.types import field_type, field_types
 
 SCHEMA_VERSION = 1
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-
-def compile_condition_raw(value):
-    condition = value or {}
-    if not condition.get("field"):
-        return None
-    return {
-        "field": condition["field"],
-        "operator": condition.get("operator") or "equals",
-        "value": (condition.get("value") or "").strip(),
-    }
-
-
-def compile_field(child):
-    """One field block ``{"type", "value"}`` -> its layout entry (condition not yet typed)."""
-    kind = field_type(child["type"])
-    value = child.get("value") or {}
-    if not kind.has_answer:
-        return {
-            "key": None,
-            "type": kind.name,
-            "label": value.get("heading") or "",
-            "hint": "",
-            "required": False,
-            "condition": None,
-            "options": kind.options(value),
-        }
-    return {
-        "key": value.get("key") or "",
-        "type": kind.name,
-        "label": value.get("label") or "",
-        "hint": value.get("hint") or "",
-        "required": bool(value.get("required")),
-        "condition": compile_condition_raw(value.get("condition")),
-        "options": kind.options(value),
-    }
 
 
 def typed_condition(condition, fields_by_key):

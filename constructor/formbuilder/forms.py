@@ -6,7 +6,7 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 
 from constructor.formbuilder.conditions import is_visible
-from constructor.formbuilder.registry import field_type
+from constructor.formbuilder.types import field_type
 from constructor.formbuilder.types.basic import file_id
 
 

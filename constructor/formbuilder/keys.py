@@ -20,7 +20,8 @@ import re
 from anyascii import anyascii
 from django.utils.text import slugify
 
-from constructor.formbuilder.registry import field_types, list_items
+from constructor.formbuilder.registry import list_items
+from constructor.formbuilder.types import field_types
 
 # Whole words up to this length, so a suffix (``_2``) still fits the 50 characters keys allow.
 WORDS_LENGTH = 40

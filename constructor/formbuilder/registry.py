@@ -178,11 +178,37 @@ def register(field_type):
     return field_type
 
 
-def field_types():
-    import constructor.formbuilder.types  # noqa: F401  (registers every type)
+def compile_condition_raw(value):
+    condition = value or {}
+    if not condition.get("field"):
+        return None
+    return {
+        "field": condition["field"],
+        "operator": condition.get("operator") or "equals",
+        "value": (condition.get("value") or "").strip(),
+    }
 
-    return FIELD_TYPES
 
-
-def field_type(name):
-    return field_types()[name]
+def compile_field(child):
+    """One field block ``{"type", "value"}`` -> its layout entry (condition not yet typed)."""
+    kind = FIELD_TYPES[child["type"]]
+    value = child.get("value") or {}
+    if not kind.has_answer:
+        return {
+            "key": None,
+            "type": kind.name,
+            "label": value.get("heading") or "",
+            "hint": "",
+            "required": False,
+            "condition": None,
+            "options": kind.options(value),
+        }
+    return {
+        "key": value.get("key") or "",
+        "type": kind.name,
+        "label": value.get("label") or "",
+        "hint": value.get("hint") or "",
+        "required": bool(value.get("required")),
+        "condition": compile_condition_raw(value.get("condition")),
+        "options": kind.options(value),
+    }

@@ -7,7 +7,3 @@ class IntegrationsConfig(AppConfig):
     label = "integrations"
     verbose_name = _("Agency integrations")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        # The officials' deliveries screens register their own admin hooks.
-        from constructor.integrations import delivery_admin  # noqa: F401

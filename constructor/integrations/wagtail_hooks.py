@@ -15,7 +15,7 @@ from wagtail.permissions import register_permission_policy
 from constructor.admin_wording import WordedViewSetMixin
 from constructor.integrations.forms import IntegrationForm
 from constructor.integrations.models import Agency, Integration
-from constructor.registry.groups import is_federal_admin
+from sites.permissions import is_federal_admin
 
 
 class FederalAdminPolicy(ModelPermissionPolicy):

@@ -7,10 +7,7 @@ so a fresh database already has the group.
 
 from django.contrib.auth.management import create_permissions
 
-from sites.permissions import ensure_group, is_superuser_or_in_group
-
-# The group's name is data, not UI text: it is looked up by it, whatever the admin's language.
-FEDERAL_ADMINS_GROUP = "Федеральные администраторы"
+from sites.permissions import FEDERAL_ADMINS_GROUP, ensure_group
 
 FEDERAL_ADMIN_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -27,10 +24,6 @@ FEDERAL_ADMIN_PERMISSIONS = [
 
 def ensure_federal_admins():
     return ensure_group(FEDERAL_ADMINS_GROUP, FEDERAL_ADMIN_PERMISSIONS)
-
-
-def is_federal_admin(user):
-    return is_superuser_or_in_group(user, FEDERAL_ADMINS_GROUP)
 
 
 def ensure_federal_admins_after_migrate(sender, apps=None, using="default", **kwargs):

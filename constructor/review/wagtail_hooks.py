@@ -6,40 +6,28 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 
-from constructor.review import audit, dashboard, pilot, views
+from constructor.review import dashboard, pilot, views
 from constructor.review.compare import ReviewCompareView
 from constructor.review.page_views import ServicePageViewSet
 from constructor.review.workflow import is_federal_reviewer
 from constructor.services.models import ServicePage
+from sites.permissions import is_federal_staff
+
+# Stored in the audit log by name (constructor.applications.audit shows the log).
+LOG_ACTIONS = {
+    "review.create_from_standard": (
+        _("Create from a registry standard"),
+        _("Created from a registry standard"),
+    ),
+    "review.pilot_start": (_("Start pilot"), _("Pilot started")),
+    "review.pilot_promote": (_("Promote pilot"), _("Pilot promoted to general availability")),
+}
 
 
 @hooks.register("register_log_actions")
 def register_review_log_actions(actions):
-    for action, (label, message) in audit.ACTIONS.items():
+    for action, (label, message) in LOG_ACTIONS.items():
         actions.register_action(action, label, message)
-
-
-@hooks.register("register_admin_urls")
-def register_review_urls():
-    return [
-        path("audit-log/", audit.AuditLogView.as_view(), name="review_audit_log"),
-        path(
-            "audit-log/results/",
-            audit.AuditLogView.as_view(results_only=True),
-            name="review_audit_log_results",
-        ),
-    ]
-
-
-@hooks.register("register_reports_menu_item")
-def register_audit_log_menu_item():
-    return MenuItem(
-        _("Audit log"),
-        reverse("review_audit_log"),
-        name="audit-log",
-        icon_name="history",
-        order=990,
-    )
 
 
 @hooks.register("register_admin_urls")
@@ -101,7 +89,7 @@ hooks.register("construct_homepage_panels", dashboard.homepage_panels)
 @hooks.register("construct_reports_menu")
 def keep_regional_staff_on_the_scoped_audit_log(request, menu_items):
     # Wagtail's site history scopes snippets by model permission, not region: federal only.
-    if not audit.is_federal_staff(request.user):
+    if not is_federal_staff(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 
 

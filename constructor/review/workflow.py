@@ -9,10 +9,9 @@ no publish permission for the region's staff, so a page goes live only through r
 from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
 from constructor.review.models import FederalReviewTask, QualityCheckTask
-from sites.permissions import ensure_group, is_superuser_or_in_group
+from sites.permissions import FEDERAL_REVIEWERS_GROUP, ensure_group, is_superuser_or_in_group
 
 # Names are data, not UI text: they are looked up by them, whatever the admin's language.
-FEDERAL_REVIEWERS_GROUP = "Федеральные проверяющие"
 WORKFLOW_NAME = "Проверка услуги"
 QUALITY_TASK_NAME = "Автоматическая проверка качества"
 REVIEW_TASK_NAME = "Согласование федеральными проверяющими"
@@ -65,6 +64,11 @@ def ensure_region_review(region):
         permission__content_type__app_label="wagtailcore",
     ).delete()
     return workflow
+
+
+def ensure_review_when_region_ready(sender, region, **kwargs):
+    """``sites.signals.region_ready``: the region's pages go live only through review."""
+    ensure_region_review(region)
 
 
 def ensure_review_after_migrate(sender, **kwargs):

@@ -7,3 +7,10 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Services")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The home pages (sites, a floor below) list services through this registry.
+        from constructor.services import catalog
+        from sites.catalog import provide
+
+        provide(catalog)

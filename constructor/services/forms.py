@@ -6,6 +6,7 @@ from wagtail.admin.forms.pages import CopyForm
 
 from blocks.form import errors_at
 from blocks.landing import LandingStreamBlock
+from constructor.services.curators import Curator
 from sites.permissions import regions_for_user
 
 # The buttons that send a page to review (Wagtail's names for them in the editor's form).
@@ -49,8 +50,6 @@ class ServicePageForm(WagtailAdminPageForm):
         the page back for it anyway (the quality rule «curator»), so the submission stops here,
         at the block, with what to do.
         """
-        from constructor.services.models import Curator
-
         raw = body.get_prep_value() if body is not None else []
         chosen = {
             index: child["value"].get("curator")

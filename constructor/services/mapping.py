@@ -1,6 +1,6 @@
 """The payload mapping of a service page: its check, the publish gate and the report panel.
 
-``page_mapping_problems`` runs the checker (``constructor.integrations.checker``) on a form, a
+``page_mapping_problems`` runs the checker (``constructor.integrations.proof.checker``) on a form, a
 mapping and an integration, adding two page-level errors the checker cannot know about: an
 integration without a form, and rules without an integration. It returns None when the page
 neither names an integration nor has rules: nothing is delivered, nothing to check.
@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.admin.panels import Panel
 
-from constructor.review.panels import ReadOnlyPanel
+from constructor.panels import ReadOnlyPanel
 from constructor.services.forms import ServicePageForm
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def stream_data(value):
 
 
 def _problem(code, message):
-    from constructor.integrations.checker import Problem
+    from constructor.integrations.proof.checker import Problem
 
     return Problem(severity="error", code=code, message=message)
 
@@ -80,8 +80,8 @@ def page_mapping_problems(form_raw, mapping_raw, integration):
 
 
 def run_checker(form_schema, mapping_raw, payload_schema):
-    from constructor.integrations.checker import check_mapping
-    from constructor.integrations.mapping import rules_from_stream
+    from constructor.integrations.proof.checker import check_mapping
+    from constructor.integrations.proof.mapping import rules_from_stream
 
     try:
         return list(check_mapping(form_schema, rules_from_stream(mapping_raw), payload_schema))

@@ -37,7 +37,7 @@ def _can_edit(page, user):
 
 def may_see_mapping_report(page, user):
     """Editors of the page, and federal staff who review it."""
-    from constructor.review.audit import is_federal_staff
+    from sites.permissions import is_federal_staff
 
     return _can_edit(page, user) or is_federal_staff(user)
 
@@ -50,7 +50,7 @@ def mapping_options(request, page_id):
     """
     from constructor.formbuilder.compiler import compile_form
     from constructor.integrations.models import Integration
-    from constructor.integrations.targets import source_choices, target_choices
+    from constructor.integrations.proof.targets import source_choices, target_choices
 
     page = get_object_or_404(Page, pk=page_id).specific
     if not isinstance(page, ServicePage) or not _can_edit(page, request.user):

@@ -15,7 +15,7 @@ from blocks.landing import LandingStreamBlock
 from blocks.mapping import PayloadMappingBlock
 from constructor.formbuilder.keys import slug_from_title
 from constructor.formbuilder.panels import TechnicalKeysPanel
-from constructor.review.panels import QualityPanel
+from constructor.services.curators import Curator  # noqa: F401 - a model of this app
 from constructor.services.forms import ServicePageCopyForm
 from constructor.services.mapping import MappingReportPanel, MappingServicePageForm
 from constructor.services.publish_gate import PublishRefused, check_publishable, goes_live
@@ -48,63 +48,6 @@ class ServiceCategory(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class Curator(index.Indexed, models.Model):
-    """The official answerable for a service's quality, shown on its page if they consent."""
-
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="curators",
-    )
-    full_name = models.CharField(_("full name"), max_length=150)
-    position = models.CharField(_("position"), max_length=255)
-    organisation = models.CharField(_("organisation"), max_length=255)
-    photo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("photo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    consent_to_publish = models.BooleanField(
-        _("consents to publication"),
-        default=False,
-        help_text=_(
-            "The curator agreed in writing to have their name, position and photo "
-            "published (152-FZ). Without consent the page shows the position only."
-        ),
-    )
-
-    panels = [
-        FieldPanel("region"),
-        MultiFieldPanel(
-            [FieldPanel("full_name"), FieldPanel("position"), FieldPanel("organisation")],
-            heading=_("About the curator"),
-        ),
-        FieldPanel("photo"),
-        MultiFieldPanel([FieldPanel("email"), FieldPanel("phone")], heading=_("Contacts")),
-        FieldPanel("consent_to_publish"),
-    ]
-    search_fields = [
-        index.SearchField("full_name"),
-        index.SearchField("position"),
-        index.AutocompleteField("full_name"),
-        index.FilterField("region"),
-    ]
-
-    class Meta:
-        ordering = ["full_name"]
-        verbose_name = _("service curator")
-        verbose_name_plural = _("service curators")
-
-    def __str__(self):
-        return f"{self.full_name} ({self.position})"
 
 
 class ServicePage(RoutablePageMixin, Page):
@@ -179,8 +122,8 @@ class ServicePage(RoutablePageMixin, Page):
         ),
     )
 
+    # Packages above services put their read-only reports at the top (add_editor_report).
     content_panels = [
-        QualityPanel(heading=_("Quality")),
         *Page.content_panels,
         MultiFieldPanel(
             [
@@ -230,13 +173,23 @@ class ServicePage(RoutablePageMixin, Page):
         verbose_name = _("service page")
         verbose_name_plural = _("service pages")
 
+    @classmethod
+    def add_editor_report(cls, panel):
+        """Put a read-only report at the top of the editor's Content tab.
+
+        For the packages above services (the review's quality score), from their
+        ``AppConfig.ready``, before the edit handler is first built: ``edit_handler``'s Content
+        tab holds this very list.
+        """
+        cls.content_panels.insert(0, panel)
+
     @property
     def preview_modes(self):
         return [*super().preview_modes, ("application_form", _("Application form"))]
 
     def serve_preview(self, request, mode_name):
         if mode_name == "application_form":
-            from constructor.applications.preview import serve_form_preview
+            from constructor.formbuilder.preview import serve_form_preview
 
             return serve_form_preview(request, self)
         return super().serve_preview(request, mode_name)

@@ -47,12 +47,14 @@ def port_from_env(name, default):
 
 
 INSTALLED_APPS = [
+    "constructor.demo",
     "constructor.services",
     "constructor.formbuilder",
     "constructor.registry",
     "constructor.review",
     "constructor.applications",
     "constructor.integrations",
+    "constructor.standins",
     "sites",
     "blocks",
     "csp",
@@ -189,7 +191,7 @@ CACHES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# Delivering applications to agencies (constructor/integrations/delivery.py): retries back off
+# Delivering applications to agencies (constructor/integrations/delivery/): retries back off
 # exponentially with full jitter from the base up to the cap; after the last attempt the
 # delivery is failed and waits for an official's "Retry". The worker's sweep re-enqueues
 # deliveries whose task was lost (a killed worker) every DELIVERY_SWEEP_SECONDS.

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.datastructures import MultiValueDict
 
 from constructor.formbuilder.forms import build_step_form
-from constructor.formbuilder.registry import field_types
+from constructor.formbuilder.types import field_types
 from constructor.formbuilder.validation import make_validator, schema_errors
 from tests.formbuilder.helpers import compiled, field, options, step, wizard_accepts
 from tests.formbuilder.samples import pdf

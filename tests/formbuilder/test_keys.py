@@ -14,8 +14,8 @@ from constructor.formbuilder.keys import code_from_label, key_from_label
 from constructor.formbuilder.models import FormVersion
 from constructor.formbuilder.registry import KEY_PATTERN
 from constructor.formbuilder.validation import make_validator, schema_errors
-from constructor.integrations.checker import check_mapping
-from constructor.integrations.targets import source_choices
+from constructor.integrations.proof.checker import check_mapping
+from constructor.integrations.proof.targets import source_choices
 from constructor.services.models import ServicePage
 from tests.formbuilder.helpers import field, step, when, wizard_accepts
 from tests.integrations.mapping_helpers import rule, rules

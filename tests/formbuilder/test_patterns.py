@@ -5,7 +5,7 @@ import pytest
 from constructor.formbuilder.compiler import compile_form
 from constructor.formbuilder.patterns import ecma_to_python, pattern_search
 from constructor.formbuilder.validation import make_validator
-from constructor.integrations.mapping import payload_errors
+from constructor.integrations.proof.mapping import payload_errors
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Raw mapping rules and small agency schemas, built in code (shared by the checker tests)."""
 
-from constructor.integrations.mapping import rules_from_stream
+from constructor.integrations.proof.mapping import rules_from_stream
 
 
 def rule(target, field="", *, source="field", constant="", system="", transforms=(), default=""):

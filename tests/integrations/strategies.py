@@ -944,7 +944,7 @@ def object_leaf(draw, object_type, broken):
         schema = string_schema(draw, total + len(parts), broken)
         return Leaf([transform("join", separator=" ")], schema, broken)
     properties, required = {}, []
-    from constructor.formbuilder.registry import field_type
+    from constructor.formbuilder.types import field_type
 
     for name, _label, part_required, part_schema in field_type(object_type).parts:
         properties[name] = {k: v for k, v in part_schema.items() if not k.startswith("x-")}
@@ -1315,7 +1315,7 @@ def triples(draw, break_percent=4, max_rules=6):
 
 @st.composite
 def system_contexts(draw, form_version=None, service_code=None):
-    from constructor.integrations.mapping import SystemContext
+    from constructor.integrations.proof.mapping import SystemContext
 
     region = draw(st.sampled_from(["40", "71", "77", "01", "99"]))
     moment = draw(

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import translation
 
-from constructor.integrations.checker import Problem, check_mapping, has_errors
-from constructor.integrations.shapes import unsupported_keywords
-from constructor.integrations.targets import source_choices, target_choices
+from constructor.integrations.proof.checker import Problem, check_mapping, has_errors
+from constructor.integrations.proof.shapes import unsupported_keywords
+from constructor.integrations.proof.targets import source_choices, target_choices
 from fixtures.demo.agencies import INTEGRATIONS
 from tests.formbuilder.helpers import compiled, field, options, step, when
 from tests.integrations.mapping_helpers import codes, lookup, obj, rule, rules, string, t

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constructor.formbuilder.validation import make_validator, schema_errors
-from constructor.integrations.checker import check_mapping, has_errors
-from constructor.integrations.mapping import SystemContext, build_payload, payload_errors
+from constructor.integrations.proof.checker import check_mapping, has_errors
+from constructor.integrations.proof.mapping import SystemContext, build_payload, payload_errors
 from tests.formbuilder.helpers import compiled, field, options, step, when
 from tests.integrations.mapping_helpers import lookup, obj, rule, rules, string, t
 

@@ -21,10 +21,10 @@ from constructor.applications.models import Application, ApplicationDraft
 from constructor.applications.progress import empty_state, summarise
 from constructor.applications.submission import submit_draft
 from constructor.formbuilder.models import live_form_version
-from constructor.integrations import delivery as delivery_module
-from constructor.integrations import recovery
+from constructor.integrations.delivery import attempts as delivery_module
+from constructor.integrations.delivery import recovery
 from constructor.integrations.models import Agency, Delivery, DeliveryAttempt, Integration
-from constructor.integrations.simulator import (
+from constructor.standins.agency import (
     AgencySimulator,
     SimulatedIntegration,
     SimulatorConfig,
@@ -506,14 +506,14 @@ def test_requeue_after_a_crash_delivers_exactly_once(submit, simulator, posted):
 def test_requeue_schedules_the_periodic_sweep_once(db):
     call_command("requeue_undelivered", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("requeue_undelivered", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    sweeps = DBTaskResult.objects.filter(task_path__endswith="tasks.sweep")
+    sweeps = DBTaskResult.objects.filter(task_path__endswith="recovery.sweep")
     assert sweeps.count() == 1
     sweep = sweeps.get()
     assert sweep.run_after > timezone.now()
 
 
 def test_sweep_requeues_lost_deliveries_and_schedules_itself(submit, simulator):
-    from constructor.integrations.tasks import sweep
+    from constructor.integrations.delivery.recovery import sweep
 
     application = submit()
     delivery = delivery_of(application)
@@ -525,7 +525,7 @@ def test_sweep_requeues_lost_deliveries_and_schedules_itself(submit, simulator):
     run_tasks()
     assert delivery_of(application).status == "delivered"
     assert DBTaskResult.objects.filter(
-        task_path__endswith="tasks.sweep", status=TaskResultStatus.READY
+        task_path__endswith="recovery.sweep", status=TaskResultStatus.READY
     ).exists()
 
 
@@ -693,7 +693,13 @@ def test_a_payload_refused_by_our_schema_keeps_no_answer_in_the_error(
 def test_a_stale_attempt_cannot_decide_a_retried_delivery(submit):
     """An attempt whose lease ran out finishes after an official's Retry restarted the count:
     the same ``attempts`` number no longer makes it the owner; the live attempt decides."""
-    from constructor.integrations.delivery import Outcome, claim, finish, load, retry_failed
+    from constructor.integrations.delivery.attempts import (
+        Outcome,
+        claim,
+        finish,
+        load,
+        retry_failed,
+    )
     from constructor.integrations.models import AttemptOutcome
 
     application = submit()

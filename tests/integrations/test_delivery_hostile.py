@@ -14,8 +14,9 @@ from django_tasks_db.models import DBTaskResult
 
 from constructor.applications.submission import submit_draft
 from constructor.formbuilder.models import live_form_version
-from constructor.integrations import answers, hostile, recovery
-from constructor.integrations import delivery as delivery_module
+from constructor.integrations.delivery import answers, recovery
+from constructor.integrations.delivery import attempts as delivery_module
+from constructor.standins import hostile
 from tests.integrations.test_delivery import (
     CODE,
     delivery_of,

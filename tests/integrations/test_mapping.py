@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from constructor.integrations import transforms as tf
-from constructor.integrations.checker import check_mapping, has_errors
-from constructor.integrations.mapping import (
+from constructor.integrations.proof import transforms as tf
+from constructor.integrations.proof.checker import check_mapping, has_errors
+from constructor.integrations.proof.mapping import (
     MappingError,
     SystemContext,
     build_payload,

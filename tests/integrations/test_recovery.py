@@ -18,8 +18,8 @@ from django_tasks_db.models import DBTaskResult
 
 from constructor.applications.submission import submit_draft
 from constructor.formbuilder.models import live_form_version
-from constructor.integrations import delivery as delivery_module
-from constructor.integrations import holders, recovery
+from constructor.integrations.delivery import attempts as delivery_module
+from constructor.integrations.delivery import holders, recovery
 from constructor.integrations.models import Delivery
 from tests.integrations.test_delivery import (
     CODE,
@@ -58,7 +58,9 @@ def submit(region, category, agency):
 @pytest.fixture(scope="module")
 def dead_holder():
     """The lease-holder identity of a worker process that is no longer running."""
-    code = "from constructor.integrations.holders import this_process; print(this_process())"
+    code = (
+        "from constructor.integrations.delivery.holders import this_process; print(this_process())"
+    )
     finished = subprocess.run(
         [sys.executable, "-c", code], cwd=BASE_DIR, capture_output=True, text=True, check=True
     )

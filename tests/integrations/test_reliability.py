@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from constructor.integrations.simulator import AgencySimulator
+from constructor.standins.agency import AgencySimulator
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 TOTAL = 300

@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from constructor.integrations import hostile
-from constructor.integrations.simulator import (
+from constructor.standins import hostile
+from constructor.standins.agency import (
     AgencySimulator,
     SimulatedIntegration,
     SimulatorConfig,
@@ -405,7 +405,7 @@ def integration_models():
 
 @pytest.mark.django_db
 def test_command_serves_active_integrations_and_accepts_their_own_signatures():
-    from constructor.integrations.management.commands.agency_simulator import (
+    from constructor.standins.management.commands.agency_simulator import (
         integrations_from_database,
     )
 

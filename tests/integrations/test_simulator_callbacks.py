@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 
 from constructor.applications.models import Application, ApplicationEvent
 from constructor.integrations import signing
-from constructor.integrations.simulator import (
+from constructor.standins.agency import (
     AgencySimulator,
     CallbackStep,
     SimulatedIntegration,
@@ -100,7 +100,7 @@ def test_the_simulator_calls_back_with_signed_statuses(live_server, make_applica
 @live
 def test_end_to_end_delivery_then_callbacks(live_server, make_application, integration):
     """Our delivery worker's attempt reaches the simulator, which calls the site back."""
-    from constructor.integrations.delivery import attempt
+    from constructor.integrations.delivery.attempts import attempt
     from constructor.integrations.models import Delivery
 
     plan = callback_plan("accepted,approved", "0.1,0.2")

@@ -26,9 +26,9 @@ from constructor.formbuilder.compiler import compile_form
 from tests.integrations import strategies as S
 
 checker = pytest.importorskip(
-    "constructor.integrations.checker", reason="the mapping checker has not landed yet"
+    "constructor.integrations.proof.checker", reason="the mapping checker has not landed yet"
 )
-from constructor.integrations.mapping import (  # noqa: E402
+from constructor.integrations.proof.mapping import (  # noqa: E402
     build_payload,
     payload_errors,
     rules_from_stream,
@@ -308,7 +308,7 @@ def test_checker_is_sound_on_the_demo_services(case):
 def _context():
     import datetime
 
-    from constructor.integrations.mapping import SystemContext
+    from constructor.integrations.proof.mapping import SystemContext
 
     return SystemContext(
         number="40-2026-000123",
@@ -393,8 +393,8 @@ HASH_SEED_PROBE = """
 import django
 django.setup()
 from constructor.formbuilder.compiler import compile_form
-from constructor.integrations.checker import check_mapping
-from constructor.integrations.mapping import rules_from_stream
+from constructor.integrations.proof.checker import check_mapping
+from constructor.integrations.proof.mapping import rules_from_stream
 from tests.integrations import strategies as S
 form = compile_form([S.helpers.step("s0", S.helpers.field("snils", "snils"))])
 schema = {"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]}

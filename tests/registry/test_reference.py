@@ -13,7 +13,7 @@ from wagtail.blocks import StreamBlockValidationError
 
 from blocks.form import ApplicationFormBlock
 from blocks.mapping import PayloadMappingBlock
-from constructor.integrations.mapping import rules_from_stream
+from constructor.integrations.proof.mapping import rules_from_stream
 from constructor.registry.models import ServiceStandard
 from constructor.services.mapping import errors, page_problems
 from constructor.services.models import ServicePage

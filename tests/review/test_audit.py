@@ -7,7 +7,7 @@ from constructor.applications.submission import submit_draft
 from tests.applications.conftest import citizen, citizen_factory, form_service  # noqa: F401
 from tests.review.test_workflow import action_url, submit
 
-AUDIT = reverse("review_audit_log")
+AUDIT = reverse("audit_log")
 
 
 def audit_html(client, user, **params):

@@ -236,7 +236,9 @@ def test_the_mapping_blocks_round_trip_the_raw_shape_of_the_contract():
     ]
     block = PayloadMappingBlock()
     assert block.get_prep_value(block.to_python(raw)) == raw
-    rules_from_stream = pytest.importorskip("constructor.integrations.mapping").rules_from_stream
+    rules_from_stream = pytest.importorskip(
+        "constructor.integrations.proof.mapping"
+    ).rules_from_stream
     rules = rules_from_stream(raw)
     assert [r["target"] for r in rules] == ["/applicant/birth_date", "/number"]
     assert rules[0]["transforms"][0] == {"type": "date_format", "format": "%d.%m.%Y"}
@@ -520,7 +522,7 @@ def test_each_error_sits_at_the_input_it_is_about():
     from wagtail import blocks as wagtail_blocks
     from wagtail.blocks.struct_block import StructBlockValidationError
 
-    from constructor.integrations.checker import Problem
+    from constructor.integrations.proof.checker import Problem
     from constructor.services.mapping import mapping_stream_errors
 
     raw = [

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from constructor.formbuilder.registry import FIELD_TYPES, FieldType, register
+from constructor.formbuilder.registry import FIELD_TYPES, FieldType, compile_field, register
 
 # Nested fields are plain answers: no groups inside groups, no uploads, no info text.
 NOT_NESTABLE = {"group", "file", "info"}
@@ -329,8 +329,6 @@ class GroupField(FieldType):
         ]
 
     def options(self, value):
-        from constructor.formbuilder.compiler import compile_field
-
         options = {
             "min_items": value.get("min_items") or 0,
             "max_items": value.get("max_items") or self.default_max_items,

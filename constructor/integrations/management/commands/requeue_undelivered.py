@@ -10,9 +10,8 @@ delivery and the agency sees one idempotency key per application.
 
 from django.core.management.base import BaseCommand
 
+from constructor.integrations.delivery.recovery import requeue_undelivered, schedule_sweep
 from constructor.integrations.models import Delivery
-from constructor.integrations.recovery import requeue_undelivered
-from constructor.integrations.tasks import schedule_sweep
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 A ``Delivery`` is created in the same transaction as its ``Application`` (``submit_draft``),
 together with the task row that will send it, so an application is never stored without the
-intention to deliver it. The task (``tasks.deliver``) calls ``attempt``:
+intention to deliver it. The task (``deliver``, at the end of this module) calls ``attempt``:
 
 1. claim: one conditional UPDATE counts the attempt and takes a lease (``lease_until``), naming
    the process that holds it (``lease_holder``, see holders.py); it fails when the delivery
@@ -30,7 +30,7 @@ answer, or a second attempt after a crashed worker, is a replay at the agency, n
 application. ``finish`` is conditional on the lease the attempt took, so an attempt that was
 taken over can record what it saw but decides nothing.
 
-Recovery (recovery.py: ``requeue_undelivered``, also the periodic ``sweep``): a pending
+Recovery (recovery.py: ``requeue_undelivered``, also its periodic ``sweep`` task): a pending
 delivery whose task was lost gets a new one. A lease left behind is taken over at once when
 its holder is a process of this machine that is no longer running (holders.py), otherwise when
 it runs out: a killed worker's delivery is back on the queue the moment requeue runs. The
@@ -62,14 +62,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from constructor.integrations import answers, exchange, holders
+from constructor.integrations.delivery import answers, exchange, holders
+from constructor.integrations.delivery.signals import delivered
 from constructor.integrations.models import (
     AttemptOutcome,
     Delivery,
     DeliveryAttempt,
     DeliveryStatus,
-    Integration,
 )
 
 logger = logging.getLogger(__name__)
@@ -105,50 +106,16 @@ def backoff_seconds(attempts):
 # Creating and enqueueing ------------------------------------------------------------------
 
 
-def live_integration_id(page_id):
-    """The id of the active integration the service page's live version names, or None.
+def create_delivery(application, integration_id, rules):
+    """Inside the submitting transaction: the delivery to ``integration_id`` and its task.
 
-    The page's own column first, without Page's ordering (which joins its parent table): most
-    services name no integration, and submitting to them pays for this one cheap query only.
+    ``rules`` are the live page's mapping rules, normalised (``rules_from_stream``), as plain
+    data: the snapshot every attempt builds the payload from.
     """
-    from constructor.services.models import ServicePage
-
-    integration_id = (
-        ServicePage.objects.filter(pk=page_id)
-        .order_by()
-        .values_list("integration_id", flat=True)
-        .first()
-    )
-    if integration_id is None:
-        return None
-    if not Integration.objects.filter(pk=integration_id, is_active=True).exists():
-        return None  # switched off: applications stay with the officials
-    return integration_id
-
-
-def mapping_snapshot(page_id):
-    """The live page's mapping rules, normalised (``rules_from_stream``), as plain data."""
-    from constructor.integrations.mapping import rules_from_stream
-    from constructor.services.models import ServicePage
-
-    page = ServicePage.objects.only("payload_mapping").get(pk=page_id)
-    return rules_from_stream(list(page.payload_mapping.raw_data))
-
-
-def create_delivery(application, page_id):
-    """Inside the submitting transaction: the delivery and its task, or None (no integration).
-
-    The page row holds the live version (drafts live in revisions), so its integration and
-    mapping are what the citizen applied through. No active integration: the application
-    stays with the officials.
-    """
-    integration_id = live_integration_id(page_id)
-    if integration_id is None:
-        return None
     delivery = Delivery.objects.create(
         application=application,
         integration_id=integration_id,
-        rules=mapping_snapshot(page_id),
+        rules=rules,
         next_attempt_at=timezone.now(),
     )
     enqueue(delivery)
@@ -161,8 +128,6 @@ def enqueue(delivery, run_after=None):
 
 
 def enqueue_id(delivery_id, run_after=None):
-    from constructor.integrations.tasks import deliver
-
     task = deliver.using(backend=setting("DELIVERY_TASK_BACKEND", "default"), run_after=run_after)
     return task.enqueue(delivery_id)
 
@@ -345,7 +310,7 @@ def claim(delivery, now):
 
 
 def system_context(application):
-    from constructor.integrations.mapping import SystemContext
+    from constructor.integrations.proof.mapping import SystemContext
 
     return SystemContext(
         number=application.number,
@@ -358,8 +323,8 @@ def system_context(application):
 
 def build_body(delivery):
     """The JSON body for a delivery, or a failed Outcome saying why there is none."""
-    from constructor.integrations.mapping import build_payload
-    from constructor.integrations.transforms import TransformError
+    from constructor.integrations.proof.mapping import build_payload
+    from constructor.integrations.proof.transforms import TransformError
 
     application = delivery.application
     try:
@@ -402,7 +367,7 @@ def schema_violations(payload_schema, payload):
     jsonschema's own messages quote the offending value (a passport number, a name): these
     texts are kept on the delivery and shown to officials outside the audited answers view.
     """
-    from constructor.integrations.mapping import error_pointer, payload_validator
+    from constructor.integrations.proof.mapping import error_pointer, payload_validator
 
     errors = payload_validator(payload_schema).iter_errors(payload)
     return sorted({f"{error_pointer(error)}: {error.validator}" for error in errors})
@@ -519,12 +484,12 @@ def finish(delivery, started_at, outcome, retry_at=None):
         if not updated:
             return f"late-{kind}"
         if kind == AttemptOutcome.DELIVERED:
-            mark_application_delivered(delivery.application_id)
+            delivered.send(sender=Delivery, application_id=delivery.application_id)
             pull_forward(delivery.integration_id, now)
         elif kind == AttemptOutcome.RETRY:
             enqueue(delivery, run_after=changes["next_attempt_at"])
         else:
-            from constructor.integrations.failures import tell_officials
+            from constructor.integrations.delivery.failures import tell_officials
 
             transaction.on_commit(partial(tell_officials, delivery.pk), robust=True)
     # Only now: when the transaction fails, the attempt can still be recorded on this lease.
@@ -562,16 +527,6 @@ def pull_forward(integration_id, now):
     return chosen
 
 
-def mark_application_delivered(application_id):
-    """Move the application to "delivered" through the status history (statuses.py)."""
-    from constructor.applications.statuses import record_status
-
-    try:
-        record_status(application_id, "delivered", actor="system")
-    except Exception:  # e.g. an impossible move: the delivery stands, the log says why
-        logger.warning("Application %s: not moved to delivered", application_id, exc_info=True)
-
-
 def retry_failed(delivery):
     """An official's "Retry": a failed delivery goes back to pending with a fresh budget."""
     with transaction.atomic():
@@ -594,3 +549,12 @@ def retry_failed(delivery):
         )
         enqueue(delivery)
     return True
+
+
+# The task ----------------------------------------------------------------------------------
+
+
+@task()
+def deliver(delivery_id):
+    """One attempt at one delivery, run by ``manage.py db_worker``; retries are new tasks."""
+    return attempt(delivery_id)

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from jsonschema.exceptions import SchemaError
 
-from constructor.integrations import hostile
-from constructor.integrations.simulator import (
+from constructor.standins import hostile
+from constructor.standins.agency import (
     AgencySimulator,
     SimulatedIntegration,
     SimulatorConfig,

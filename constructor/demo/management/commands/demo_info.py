@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from constructor.review.workflow import FEDERAL_REVIEWERS_GROUP
 from constructor.services.models import ServicePage
 from fixtures.demo.regions import (
     ADMIN,
@@ -12,6 +11,7 @@ from fixtures.demo.regions import (
     STAFF_PASSWORD,
 )
 from sites.models import Region
+from sites.permissions import FEDERAL_REVIEWERS_GROUP
 
 RIGHTS = (
     "  Editors write and edit their region's services, images, documents, curators and submit\n"

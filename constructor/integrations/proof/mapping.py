@@ -17,8 +17,8 @@ from jsonschema import Draft202012Validator
 from constructor.formbuilder.compiler import canonical_json
 from constructor.formbuilder.patterns import StrictPatternValidator
 from constructor.formbuilder.registry import list_items
-from constructor.integrations import transforms as transform_functions
-from constructor.integrations.transforms import TransformError
+from constructor.integrations.proof import transforms as transform_functions
+from constructor.integrations.proof.transforms import TransformError
 
 SYSTEM_VALUES = (
     "number",

@@ -1,7 +1,7 @@
 """What an editor may pick: the agency's targets and the form's sources, with titles in words."""
 
-from constructor.formbuilder.registry import field_types
-from constructor.integrations.mapping import make_pointer
+from constructor.formbuilder.types import field_types
+from constructor.integrations.proof.mapping import make_pointer
 
 TITLE_SEPARATOR = " — "
 

@@ -36,7 +36,8 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from constructor.integrations import hostile, signing
+from constructor.integrations import signing
+from constructor.standins import hostile
 
 MAX_BODY_BYTES = 1024 * 1024
 

@@ -14,7 +14,12 @@ import math
 import re
 
 from constructor.formbuilder.identifiers import parse_iso_date
-from constructor.integrations.shapes import CASE_SAFE_PATTERNS, Shape, digit_lengths, value_key
+from constructor.integrations.proof.shapes import (
+    CASE_SAFE_PATTERNS,
+    Shape,
+    digit_lengths,
+    value_key,
+)
 
 DATE_FORMATS = {
     "%d.%m.%Y": (

@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 
 from constructor.formbuilder.compiler import compile_form
 from constructor.formbuilder.models import page_form_data
-from constructor.formbuilder.registry import OPERATORS, field_type
+from constructor.formbuilder.registry import OPERATORS
+from constructor.formbuilder.types import field_type
 
 PREVIEW_MODE = "application_form"
 
@@ -74,6 +75,6 @@ def serve_form_preview(request, page):
     schema = compile_form(page_form_data(page))
     return TemplateResponse(
         request,
-        "applications/preview.html",
+        "formbuilder/preview.html",
         {"page": page, "self": page, "steps": preview_steps(schema)},
     )

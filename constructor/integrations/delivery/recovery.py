@@ -24,9 +24,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
-from constructor.integrations import holders
-from constructor.integrations.delivery import Outcome, enqueue, finish, load_bare, setting
+from constructor.integrations.delivery import holders
+from constructor.integrations.delivery.attempts import (
+    Outcome,
+    deliver,
+    enqueue,
+    finish,
+    load_bare,
+    setting,
+)
 from constructor.integrations.models import AttemptOutcome, Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -42,8 +50,6 @@ def task_delivery_ids(now):
     """
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
-
-    from constructor.integrations.tasks import deliver
 
     fresh = now - timedelta(seconds=setting("DELIVERY_LEASE_SECONDS", 30))
     rows = DBTaskResult.objects.filter(
@@ -124,3 +130,41 @@ def take_over(pk, lease_until, now):
         interrupted = Outcome(AttemptOutcome.RETRY, error=error)
         result = finish(delivery, delivery.leased_at or now, interrupted, retry_at=now)
     return result == AttemptOutcome.RETRY
+
+
+# The periodic sweep ------------------------------------------------------------------------
+
+
+@task()
+def sweep():
+    """Re-enqueue what a killed worker lost, then schedule the next sweep.
+
+    Every ``DELIVERY_SWEEP_SECONDS``; ``manage.py requeue_undelivered`` makes sure one is
+    scheduled.
+    """
+    try:
+        requeued = requeue_undelivered()
+    finally:
+        schedule_sweep()  # even after an error: a sweep that stops rescheduling is gone for good
+    return {"requeued": len(requeued)}
+
+
+def sweep_scheduled():
+    """True when a sweep task is queued (a running one is about to schedule the next)."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=sweep.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def schedule_sweep():
+    """Queue the next sweep unless one is already queued; returns True when it queued one."""
+    if sweep_scheduled():
+        return False
+    seconds = setting("DELIVERY_SWEEP_SECONDS", 60)
+    run_after = timezone.now() + timedelta(seconds=seconds)
+    backend = setting("DELIVERY_TASK_BACKEND", "default")
+    sweep.using(backend=backend, run_after=run_after).enqueue()
+    return True

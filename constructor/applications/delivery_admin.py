@@ -4,7 +4,7 @@ Scoped like the applications section (constructor/applications/admin_views.py): 
 sees the deliveries of their regions' applications only (invariant 6), federal admins every
 region. Failed deliveries come first, counted at the top (the officials are also e-mailed,
 failures.py); each attempt shows an excerpt of what the agency sent back. Registered from
-``IntegrationsConfig.ready()``.
+``ApplicationsConfig.ready()``.
 """
 
 from django import forms
@@ -21,7 +21,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from constructor.applications.admin_views import can_see_applications, paginated
-from constructor.integrations.delivery import retry_failed
+from constructor.integrations.delivery.attempts import retry_failed
 from constructor.integrations.models import Delivery, DeliveryStatus
 from sites.permissions import regions_for_user
 

@@ -1,9 +1,13 @@
 """The audit log: Wagtail's own log entries, with our actions, scoped to the reader's regions.
 
 Publishing, workflow steps (submit, approve, reject with its comment) and snippet changes (the
-registry, curators) are logged by Wagtail already. We add our own actions (registered in
-``wagtail_hooks``): a service created from a registry standard, pilot launch and promotion,
-and every staff view or export of a citizen's answers (mirrored from ``AnswerAccess``).
+registry, curators) are logged by Wagtail already. We add our own actions, each registered by
+the package that logs it (``wagtail_hooks``): here, every staff view or export of a citizen's
+answers (mirrored from ``AnswerAccess``); in ``constructor.review``, a service created from a
+registry standard and pilot launch and promotion.
+
+The log lives here, on the top floor of the domain, because scoping it to a region reads the
+region's pages, curators and applications alike.
 
 ``AuditLogView`` is Wagtail's site-history report (filters, CSV and XLSX export) with one change:
 federal staff read every entry; regional staff read the entries of their regions' pages,
@@ -19,28 +23,16 @@ from wagtail.log_actions import registry as log_action_registry
 from wagtail.models import ModelLogEntry, Page, PageLogEntry
 
 from constructor.admin_wording import CountingPaginator
-from constructor.registry.groups import FEDERAL_ADMINS_GROUP
-from constructor.review.workflow import FEDERAL_REVIEWERS_GROUP
-from sites.permissions import regions_for_user
+from constructor.applications.models import Application
+from constructor.services.models import Curator
+from sites.permissions import is_federal_staff, regions_for_user
 
+# The action names are stored in the log: they keep the prefix they were first written with.
 ACTIONS = {
-    "review.create_from_standard": (
-        _("Create from a registry standard"),
-        _("Created from a registry standard"),
-    ),
-    "review.pilot_start": (_("Start pilot"), _("Pilot started")),
-    "review.pilot_promote": (_("Promote pilot"), _("Pilot promoted to general availability")),
     "review.answers_view": (_("View answers"), _("Viewed a citizen's answers")),
     "review.answers_export": (_("Export answers"), _("Exported a citizen's answers")),
 }
 ANSWER_ACTIONS = {"view": "review.answers_view", "export": "review.answers_export"}
-
-
-def is_federal_staff(user):
-    return user.is_active and (
-        user.is_superuser
-        or user.groups.filter(name__in=[FEDERAL_ADMINS_GROUP, FEDERAL_REVIEWERS_GROUP]).exists()
-    )
 
 
 def log_answer_access(access):
@@ -60,9 +52,6 @@ def log_answer_access_after_save(sender, instance, created, **kwargs):
 
 def region_entries(log_model, user):
     """The entries of one log model a regional official may read."""
-    from constructor.applications.models import Application
-    from constructor.services.models import Curator
-
     regions = regions_for_user(user)
     if log_model is PageLogEntry:
         homes = Page.objects.filter(pk__in=regions.values("site__root_page"))
@@ -102,8 +91,8 @@ class ScopedLogModel:
 class AuditLogView(LogEntriesView):
     page_title = _("Audit log")
     paginator_class = CountingPaginator
-    index_url_name = "review_audit_log"
-    index_results_url_name = "review_audit_log_results"
+    index_url_name = "audit_log"
+    index_results_url_name = "audit_log_results"
 
     def get_filtered_queryset(self):
         # Wagtail's union of every log model, each read through the region scope.
