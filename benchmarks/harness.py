@@ -12,10 +12,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_scratch = []
+
+
 def prepare(name):
-    """Set Django up on an empty SQLite database in a temporary folder; return that folder."""
+    """Set Django up on an empty SQLite database in a temporary folder; return that folder.
+
+    The folder goes when the script exits (a benchmark leaves nothing in the temp folder).
+    """
     sys.path.insert(0, str(ROOT))
-    var_dir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+    scratch = tempfile.TemporaryDirectory(prefix=f"bench-{name}-")
+    _scratch.append(scratch)  # removed at interpreter exit, once nothing uses it
+    var_dir = scratch.name
     os.environ["CONSTRUCTOR_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "constructor.settings.dev")
     os.environ.pop("DATABASE_URL", None)

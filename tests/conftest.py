@@ -3,6 +3,50 @@ from wagtail.models import Page
 
 from sites.regions import create_region
 
+# What makes a test one that uses the database (pytest-django's fixtures and marker).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_configure(config):
+    """pytest's own temporary folders go under .cache/pytest, not the system's temp folder.
+
+    A failed test's folder stays there to look at (``tmp_path_retention_policy``); the next run
+    clears it. xdist's workers get a folder of their own below the one given here.
+    """
+    if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        config.option.basetemp = str(config.rootpath / ".cache" / "pytest")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help=(
+            "run only the tests that use the database: the second run of the suite, on "
+            "PostgreSQL, repeats those; the others never touch it and ran once already"
+        ),
+    )
+
+
+def uses_database(item):
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    from django.test import TransactionTestCase
+
+    test_class = getattr(item, "cls", None)
+    return test_class is not None and issubclass(test_class, TransactionTestCase)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    items[:] = kept
+
 
 @pytest.fixture
 def region(db):

@@ -6,6 +6,7 @@ pin what is listed, not the markup around it.
 """
 
 import pytest
+from django.db import connection
 from wagtail.models import Page, Site
 
 from sites.models import PortalHomePage
@@ -168,3 +169,28 @@ def test_portal_lists_every_regions_services(
         "Регистрация индивидуального предпринимателя",
     ]
     assert titles(by_region[other_region]) == ["Запись ребёнка в детский сад Тулы"]
+
+
+def searched(client, region, query):
+    response = client.get("/search/", {"q": query}, HTTP_HOST=host(region))
+    assert response.status_code == 200
+    return titles(response.context["results"])
+
+
+def test_search_understands_russian_word_forms(client, region, kaluga_services):
+    """«детского сада» finds «в детский сад»; other cases, and «е» typed for «ё», find it too.
+
+    The embedded SQLite default matches whole words only; production's PostgreSQL full-text
+    search, with the Russian configuration (``WAGTAILSEARCH_BACKENDS``), knows word forms.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("Russian morphology comes from PostgreSQL's full-text search (production)")
+    kindergarten = ["Запись ребёнка в детский сад"]
+    for query in ("детского сада", "детскими садами", "ребенка", "справка", "школа"):
+        found = searched(client, region, query)
+        assert found, f"nothing found for «{query}»"
+    assert searched(client, region, "детского сада") == kindergarten
+    assert searched(client, region, "справка") == kindergarten  # the body says «справку»
+    assert searched(client, region, "школа") == ["Зачисление в школу"]
+    # Stemming does not blur words into each other: a word of no service finds nothing.
+    assert searched(client, region, "пенсия") == []
