@@ -14,6 +14,7 @@ def pytest_configure(config):
     clears it. xdist's workers get a folder of their own below the one given here.
     """
     if config.option.basetemp is None and not hasattr(config, "workerinput"):
+        (config.rootpath / ".cache").mkdir(exist_ok=True)
         config.option.basetemp = str(config.rootpath / ".cache" / "pytest")
 
 
