@@ -21,11 +21,18 @@ target applies to the latter.
 Target (issue 4): the worker delivers at least half as many applications per second as the
 plain loop.
 
+Scale-out (issue 12): against an agency answering in ``SLOW_AGENCY_MS`` (200 ms), ``WORKERS``
+workers side by side (django-tasks-db's ``Worker``, one thread and database connection each, as
+that many ``db_worker`` processes would be) deliver ``SCALE_COUNT`` applications, against one
+worker delivering as many, in the same run. Target: at least ``MIN_SCALE`` times the single
+worker's throughput, and every application delivered exactly once.
+
 Run: .venv/bin/python benchmarks/delivery.py
 """
 
 import json
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -60,9 +67,13 @@ MIN_RATIO = 0.5
 # too: they show the worker's own cost per delivery (about 5-7 ms of database work on SQLite
 # against a sub-millisecond loopback POST), which no agency answers as fast as.
 AGENCY_LATENCY_MS = 20
+SLOW_AGENCY_MS = 200
+SCALE_COUNT = 40
+WORKERS = 4
+MIN_SCALE = 3.0
 
 
-def run_worker():
+def run_worker(worker_id="benchmark"):
     Worker(
         queue_names=["*"],
         interval=0,
@@ -70,9 +81,50 @@ def run_worker():
         backend_name="default",
         startup_delay=False,
         max_tasks=None,
-        worker_id="benchmark",
+        worker_id=worker_id,
         excluded_queue_names=[],
     ).run()
+
+
+def run_workers(count):
+    """``count`` workers side by side until the queue is empty; errors re-raised here."""
+    from django.db import connections
+
+    errors = []
+
+    def work(worker_id):
+        try:
+            run_worker(worker_id)
+        except BaseException as error:  # noqa: BLE001 - re-raised below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def measure_scale(agency, page, version, workers):
+    """Seconds for ``workers`` workers to deliver SCALE_COUNT applications to the slow agency."""
+    agency.set_switches(delay_ms=SLOW_AGENCY_MS)
+    for _ in range(SCALE_COUNT):
+        submit_draft(filled_draft(page, version))
+    before = len(agency.store.all())
+    started = time.perf_counter()
+    run_workers(workers)
+    seconds = time.perf_counter() - started
+    if len(agency.store.all()) != before + SCALE_COUNT:
+        raise SystemExit(f"{workers} workers did not deliver every application exactly once")
+    if Delivery.objects.exclude(status="delivered").exists():
+        raise SystemExit(f"{workers} workers left a delivery undelivered")
+    if Delivery.objects.exclude(attempts=1).exists():
+        raise SystemExit(f"{workers} workers attempted a delivery twice")
+    return seconds
 
 
 def plain_loop(endpoint, payloads):
@@ -134,6 +186,8 @@ def main():
 
         loopback = measure(agency, page, version, 0)
         realistic = measure(agency, page, version, AGENCY_LATENCY_MS)
+        single_seconds = measure_scale(agency, page, version, 1)
+        many_seconds = measure_scale(agency, page, version, WORKERS)
 
     figures = {}
     for name, (worker_seconds, plain_seconds) in (
@@ -152,16 +206,29 @@ def main():
         f"agency answering in {AGENCY_LATENCY_MS} ms: worker {figures['agency_worker_per_s']}/s, "
         f"plain loop {figures['agency_plain_per_s']}/s"
     )
+    single_rate, many_rate = SCALE_COUNT / single_seconds, SCALE_COUNT / many_seconds
+    scale = many_rate / single_rate
+    print(
+        f"agency answering in {SLOW_AGENCY_MS} ms: 1 worker {single_rate:.1f}/s, "
+        f"{WORKERS} workers {many_rate:.1f}/s ({scale:.2f} times)"
+    )
     ratio = float(figures["agency_ratio"])
     failures = []
     if ratio < MIN_RATIO:
         failures.append(f"worker/plain ratio {ratio:.2f} < {MIN_RATIO}")
+    if scale < MIN_SCALE:
+        failures.append(f"{WORKERS} workers / 1 worker {scale:.2f} < {MIN_SCALE}")
     figures = {
         "ratio": figures["agency_ratio"],
         **figures,
+        "scale": f"{scale:.2f}",
+        "one_worker_per_s": f"{single_rate:.1f}",
+        f"workers_{WORKERS}_per_s": f"{many_rate:.1f}",
         "latency_ms": AGENCY_LATENCY_MS,
+        "slow_agency_ms": SLOW_AGENCY_MS,
         "deliveries": COUNT,
         "target_ratio": MIN_RATIO,
+        "target_scale": MIN_SCALE,
     }
     return harness.report(figures, failures)
 
