@@ -15,10 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 _scratch = []
 
 
-def prepare(name):
+def prepare(name, page_cache=False):
     """Set Django up on an empty SQLite database in a temporary folder; return that folder.
 
     The folder goes when the script exits (a benchmark leaves nothing in the temp folder).
+    The page cache (constructor/pagecache) is off unless asked for: a benchmark of rendering
+    must render every time, not measure the cache.
     """
     sys.path.insert(0, str(ROOT))
     scratch = tempfile.TemporaryDirectory(prefix=f"bench-{name}-")
@@ -36,6 +38,8 @@ def prepare(name):
     from django.core.management import call_command
 
     settings.DEBUG = False
+    if not page_cache:
+        settings.CACHES["pages"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     call_command("migrate", verbosity=0)
     return var_dir
 

@@ -44,6 +44,7 @@ def production_env(tmp_path):
         "DATABASE_URL": "postgres://constructor@127.0.0.1:5432/constructor",
         "CONSTRUCTOR_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "CONSTRUCTOR_ACTIVE_KEY_ID": "k1",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
 
 
@@ -56,7 +57,7 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
 def test_production_settings_refuse_to_start_without_a_required_variable(tmp_path, missing):
     env = production_env(tmp_path)
     del env[missing]

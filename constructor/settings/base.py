@@ -48,6 +48,7 @@ def port_from_env(name, default):
 
 INSTALLED_APPS = [
     "constructor.demo",
+    "constructor.pagecache",
     "constructor.services",
     "constructor.formbuilder",
     "constructor.registry",
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "constructor.security.ContentSecurityPolicyMiddleware",
     "constructor.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "constructor.pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,8 +181,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Public pages for anonymous visitors (constructor/pagecache): kept this long at most, so a
+# purge that could not reach the cache leaves no page stale for longer.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every process serving pages: `make run`'s gunicorn workers read one folder.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "page-cache"),
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
     # Wagtail looks renditions up here first, so images on a landing cost no query once rendered.
     "renditions": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

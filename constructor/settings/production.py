@@ -4,6 +4,10 @@ Required: SECRET_KEY, ALLOWED_HOSTS (comma separated), DATABASE_URL (PostgreSQL;
 refused).
 Required: CONSTRUCTOR_ENCRYPTION_KEYS ("id:base64key,id2:base64key") and
 CONSTRUCTOR_ACTIVE_KEY_ID (one of those ids) for the citizens' answers.
+Required: REDIS_URL (redis://host:6379/0), the cache every app server shares: the page cache
+(constructor/pagecache) and image renditions. PAGE_CACHE_SECONDS (default 60) bounds how long a
+page can stay stale when a purge cannot reach Redis. A CDN in front may keep public pages as
+long as their ``Cache-Control: public, max-age`` says; everything personal is ``private``.
 Optional: CSRF_TRUSTED_ORIGINS (comma separated), SECURE_HSTS_SECONDS.
 ClamAV scans every upload: CLAMAV_SOCKET (clamd's unix socket), or CLAMAV_HOST and CLAMAV_PORT
 (default localhost:3310). While clamd does not answer, uploads are refused, never kept unscanned.
@@ -41,6 +45,26 @@ CONSTRUCTOR_ENCRYPTION_KEYS = dict(
     if item.strip()
 )
 CONSTRUCTOR_ACTIVE_KEY_ID = _required("CONSTRUCTOR_ACTIVE_KEY_ID")
+# One cache for every app server: a page purged by one is purged for all.
+REDIS_URL = _required("REDIS_URL")
+_REDIS = "django.core.cache.backends.redis.RedisCache"
+CACHES = {
+    "default": {"BACKEND": _REDIS, "LOCATION": REDIS_URL, "KEY_PREFIX": "default"},
+    "renditions": {
+        "BACKEND": _REDIS,
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "renditions",
+        "TIMEOUT": 600,
+    },
+    "pages": {
+        "BACKEND": _REDIS,
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,  # noqa: F405
+        # A Redis that does not answer must not hold a citizen's page: serve it uncached.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    },
+}
 CSRF_TRUSTED_ORIGINS = [
     origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin
 ]

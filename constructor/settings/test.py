@@ -35,3 +35,10 @@ TASKS = {
 }
 DELIVERY_TASK_BACKEND = "delivery"
 HOUSEKEEPING_TASK_BACKEND = "housekeeping"
+# The page cache is off: a test's transaction never commits, so nothing would purge a page it
+# changed. tests/pagecache turns it on (in this process) and commits what it changes; the
+# browser tests run it for real, on the demo server.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
