@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django_tasks import task
@@ -82,6 +83,10 @@ def storable(request, response):
 def fetch(request):
     """The cached response for this request, or None (not cached, or the cache is down)."""
     try:
+        request.get_host()
+    except DisallowedHost:
+        return None, None  # CommonMiddleware answers 400 below; nothing to cache
+    try:
         key = page_key(request)
         response = pages_cache().get(key)
     except Exception:
@@ -91,8 +96,13 @@ def fetch(request):
 
 
 def store(key, response):
-    """Keep the response for ``PAGE_CACHE_SECONDS`` and say so to a CDN or a browser."""
-    patch_cache_control(response, public=True, max_age=seconds())
+    """Keep the response for ``PAGE_CACHE_SECONDS``; a CDN may too, a browser asks every time.
+
+    ``s-maxage`` lets a shared cache (a CDN) keep the page as long as we do; ``max-age=0`` sends
+    a browser back to us on every visit, so the editor who has just published, and the citizen
+    who looked a minute ago, both get the new version (from our cache, without rendering).
+    """
+    patch_cache_control(response, public=True, max_age=0, s_maxage=seconds())
     try:
         pages_cache().set(key, response, seconds())
     except Exception:

@@ -7,7 +7,7 @@ CONSTRUCTOR_ACTIVE_KEY_ID (one of those ids) for the citizens' answers.
 Required: REDIS_URL (redis://host:6379/0), the cache every app server shares: the page cache
 (constructor/pagecache) and image renditions. PAGE_CACHE_SECONDS (default 60) bounds how long a
 page can stay stale when a purge cannot reach Redis. A CDN in front may keep public pages as
-long as their ``Cache-Control: public, max-age`` says; everything personal is ``private``.
+long as their ``Cache-Control: public, s-maxage`` says; everything personal is ``private``.
 Optional: CSRF_TRUSTED_ORIGINS (comma separated), SECURE_HSTS_SECONDS.
 ClamAV scans every upload: CLAMAV_SOCKET (clamd's unix socket), or CLAMAV_HOST and CLAMAV_PORT
 (default localhost:3310). While clamd does not answer, uploads are refused, never kept unscanned.

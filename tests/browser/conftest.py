@@ -17,6 +17,7 @@ scoped: Chromium is gone before pytest-django tears the test database down.
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -183,6 +184,22 @@ def own_demo_server(tmp_path_factory):
     yield from run_demo_server(tmp_path_factory)
 
 
+# A migrated, empty database, made once per session and copied for every demo server after the
+# first: migrating costs each server tens of seconds of CPU, and is the same for all of them.
+_MIGRATED = {}
+
+
+def _migrated_database(env, var_dir, tmp_path_factory):
+    database = var_dir / "db.sqlite3"
+    if "path" in _MIGRATED:
+        shutil.copyfile(_MIGRATED["path"], database)
+        return
+    _manage(env, "migrate", "--no-input", "-v0")
+    snapshot = tmp_path_factory.mktemp("migrated") / "db.sqlite3"
+    shutil.copyfile(database, snapshot)
+    _MIGRATED["path"] = snapshot
+
+
 def run_demo_server(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("demo-var")
     port = _free_port()
@@ -202,7 +219,7 @@ def run_demo_server(tmp_path_factory):
         PYTHONUNBUFFERED="1",
         **DELIVERY_RETRIES,
     )
-    _manage(env, "migrate", "--no-input", "-v0")
+    _migrated_database(env, var_dir, tmp_path_factory)
     _manage(env, "load_demo")
     _python(env, "-m", "tests.browser.long_content")
     # Publishing queues search-index updates as tasks: index the demo before the first search.

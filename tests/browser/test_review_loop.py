@@ -7,7 +7,7 @@ The editor finds the reason, its author and date on the dashboard and at the top
 editor, and submits again; the reason is gone. The reviewer opens Wagtail's «Compare with
 previous version» from the dashboard and approves: one message. axe-core checks each of these
 screens at phone and desktop widths: what we put on them must pass; what Wagtail's own admin
-has around it (its rich-text editors, list blocks, minimap) is written to
+has around it (its rich-text editors, list blocks, minimap) is written, at desktop width, to
 ``test-results/review-loop-axe-wagtail.txt`` for people to read, not failed on.
 """
 
@@ -55,6 +55,8 @@ def check_at_each_width(page, assert_accessible, results_dir, name, ours):
         page.evaluate(TRANSITIONS_ENDED)
         page.screenshot(path=results_dir / f"review-loop-{name}-{width}.png", full_page=True)
         assert_accessible(page, within=ours)
+        if width != WIDTHS[-1]:
+            continue  # Wagtail's own admin, for people to read: once per screen is enough
         wagtails = blocking_axe_violations(page)
         if wagtails:
             with (results_dir / "review-loop-axe-wagtail.txt").open("a") as report:

@@ -85,7 +85,8 @@ def test_a_landing_is_served_from_the_cache_without_a_query(
 ):
     first = get(client, region, landing.url)
     assert first[CACHE_HEADER] == "miss"
-    assert first["Cache-Control"] == "public, max-age=60"
+    # A CDN keeps it as long as we do; a browser comes back to us every time.
+    assert first["Cache-Control"] == "public, max-age=0, s-maxage=60"
     with django_assert_num_queries(0):
         second = get(client, region, landing.url)
     assert second[CACHE_HEADER] == "hit"
@@ -334,3 +335,10 @@ def test_a_page_moved_to_another_region_is_gone_from_the_first(
         about.move(other_region.home_page, pos="last-child")
     assert get(client, region, "/about/").status_code == 404
     assert get(client, other_region, "/about/").status_code == 200
+
+
+def test_a_host_we_do_not_serve_is_refused_without_a_cache_warning(client, landing, caplog):
+    with caplog.at_level(logging.WARNING, logger="constructor.pagecache.cache"):
+        response = client.get(landing.url_path, HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "page cache" not in caplog.text
