@@ -127,7 +127,10 @@ def purge_now(cache, scopes):
             key = _generation_key(scope)
             # Generations outlive the pages they version; a missing one counts as 0.
             if not cache.add(key, 1, timeout=None):
-                cache.incr(key)
+                cache.incr(key)  # atomic where the backend has it (Redis, the in-process cache)
+                # The file cache's incr writes the number back with the default timeout: were
+                # it to expire, older entries of the same number could be read again.
+                cache.touch(key, None)
     except Exception:
         logger.warning("The page cache could not be purged for %s", scopes, exc_info=True)
         return False
