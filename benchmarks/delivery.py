@@ -32,7 +32,6 @@ Run: .venv/bin/python benchmarks/delivery.py
 
 import json
 import sys
-import threading
 import time
 import urllib.request
 import uuid
@@ -40,8 +39,6 @@ import uuid
 import harness
 
 harness.prepare("delivery")
-
-from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
 
 from constructor.applications.submission import submit_draft  # noqa: E402
 from constructor.formbuilder.models import live_form_version  # noqa: E402
@@ -55,6 +52,7 @@ from tests.integrations.test_delivery import (  # noqa: E402
     filled_draft,
     make_delivering_service,
     make_integration,
+    run_db_workers,
     simulator_for,
 )
 
@@ -73,38 +71,9 @@ WORKERS = 4
 MIN_SCALE = 3.0
 
 
-def run_worker(worker_id="benchmark"):
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    ).run()
-
-
 def run_workers(count):
-    """``count`` workers side by side until the queue is empty; errors re-raised here."""
-    from django.db import connections
-
-    errors = []
-
-    def work(worker_id):
-        try:
-            run_worker(worker_id)
-        except BaseException as error:  # noqa: BLE001 - re-raised below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    """``count`` workers side by side until the queue is empty; an error is raised here."""
+    errors = run_db_workers(count, backend="default")
     if errors:
         raise errors[0]
 
@@ -160,7 +129,7 @@ def measure(agency, page, version, latency_ms):
         submit_draft(filled_draft(page, version))
     before = len(agency.store.all())
     started = time.perf_counter()
-    run_worker()
+    run_workers(1)
     worker_seconds = time.perf_counter() - started
     received = agency.store.all()
     if len(received) != before + COUNT or Delivery.objects.exclude(status="delivered").exists():
@@ -179,10 +148,10 @@ def main():
         integration = make_integration(f"{agency.url}/{CODE}/", timeout_seconds=10)
         page = make_delivering_service(region, category, integration)
         version = live_form_version(page)
-        run_worker()  # the search-index tasks that publishing queued
+        run_workers(1)  # the search-index tasks that publishing queued
         for _ in range(WARM_UP):
             submit_draft(filled_draft(page, version))
-        run_worker()
+        run_workers(1)
 
         loopback = measure(agency, page, version, 0)
         realistic = measure(agency, page, version, AGENCY_LATENCY_MS)

@@ -65,6 +65,21 @@ def root_page(db):
 
 
 @pytest.fixture
+def portal(db):
+    """The federal portal at the default site (``localhost``), listing every region."""
+    from wagtail.models import Site
+
+    from sites.models import PortalHomePage
+
+    portal = Page.get_first_root_node().add_child(
+        instance=PortalHomePage(title="Госуслуги регионов", slug="portal", intro="<p>Все.</p>")
+    )
+    portal.save_revision().publish()
+    Site.objects.filter(is_default_site=True).update(root_page=portal)
+    return portal
+
+
+@pytest.fixture
 def make_user(db):
     """A factory for staff users; ``groups`` are the region groups create_region made."""
     from django.contrib.auth import get_user_model

@@ -7,9 +7,6 @@ pin what is listed, not the markup around it.
 
 import pytest
 from django.db import connection
-from wagtail.models import Page, Site
-
-from sites.models import PortalHomePage
 
 
 def host(region):
@@ -56,17 +53,6 @@ def tula_services(other_region, category, make_service):
             other_region, "Запись ребёнка в детский сад Тулы", category, "7100000001"
         )
     }
-
-
-@pytest.fixture
-def portal(db):
-    root = Page.get_first_root_node()
-    portal = root.add_child(
-        instance=PortalHomePage(title="Госуслуги регионов", slug="portal", intro="<p>Все.</p>")
-    )
-    portal.save_revision().publish()
-    Site.objects.filter(is_default_site=True).update(root_page=portal)
-    return portal
 
 
 # Search

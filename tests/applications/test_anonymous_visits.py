@@ -8,12 +8,11 @@ cookieless GETs of every kind of public page; only sending something stores a dr
 import pytest
 from django.db import connection
 from django.test import Client
-from wagtail.models import Page, Site
 
 from constructor.applications.drafts import SESSION_KEY
 from constructor.applications.models import ApplicationDraft
 from constructor.applications.status_links import status_path
-from sites.models import InformationPage, PortalHomePage
+from sites.models import InformationPage
 from tests.applications.conftest import VALID_STEPS
 
 VISITS = 20
@@ -35,16 +34,6 @@ def changed_tables(before, after):
         for table, count in after.items()
         if count != before.get(table)
     }
-
-
-@pytest.fixture
-def portal(db):
-    portal = Page.get_first_root_node().add_child(
-        instance=PortalHomePage(title="Госуслуги регионов", slug="portal", intro="<p>Все.</p>")
-    )
-    portal.save_revision().publish()
-    Site.objects.filter(is_default_site=True).update(root_page=portal)
-    return portal
 
 
 @pytest.fixture

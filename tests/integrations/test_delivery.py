@@ -7,6 +7,7 @@ test's own thread so it shares the test database.
 
 import json
 import socket
+import threading
 import uuid
 from datetime import timedelta
 
@@ -192,6 +193,44 @@ def simulator_for(integration_code=CODE, *, schema=None, secrets=(SECRET,), **co
             **config,
         )
     )
+
+
+def run_db_workers(count, backend):
+    """``count`` django-tasks-db Workers side by side until the queue is empty; their errors.
+
+    One thread and database connection each, as that many ``db_worker`` processes would run
+    (test_workers.py over PostgreSQL, and benchmarks/delivery.py's scale-out run).
+    """
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    errors = []
+
+    def work(worker_id):
+        try:
+            Worker(
+                queue_names=["*"],
+                interval=0,
+                batch=True,
+                backend_name=backend,
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=worker_id,
+                excluded_queue_names=[],
+            ).run()
+        except BaseException as error:  # noqa: BLE001 - the caller reports them
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(f"worker-{n}",)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    if any(thread.is_alive() for thread in threads):
+        errors.append(TimeoutError("a worker never finished"))
+    return errors
 
 
 # Fixtures and the in-thread worker ------------------------------------------------------

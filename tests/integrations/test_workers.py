@@ -8,11 +8,8 @@ taken with ``SELECT ... FOR UPDATE SKIP LOCKED``, and the delivery row with a co
 that takes its lease; whichever a worker loses, it moves on to the next one.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
-from django_tasks_db.management.commands.db_worker import Worker
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from constructor.applications.models import Application
@@ -24,30 +21,13 @@ from tests.integrations.test_delivery import (
     filled_draft,
     make_delivering_service,
     make_integration,
+    run_db_workers,
     simulator_for,
 )
 
 WORKERS = 4
 APPLICATIONS = 40
 AGENCY_MS = 50
-
-
-def run_worker(worker_id, errors):
-    try:
-        Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="delivery",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=worker_id,
-            excluded_queue_names=[],
-        ).run()
-    except BaseException as error:  # noqa: BLE001 - reported by the test below
-        errors.append(f"{worker_id}: {error!r}")
-    finally:
-        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -64,16 +44,7 @@ def test_four_workers_deliver_every_application_exactly_once(region, category, s
         version = live_form_version(page)
         applications = [submit_draft(filled_draft(page, version)) for _ in range(APPLICATIONS)]
 
-        errors = []
-        threads = [
-            threading.Thread(target=run_worker, args=(f"worker-{n}", errors))
-            for n in range(WORKERS)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=120)
-        assert not any(thread.is_alive() for thread in threads), "a worker never finished"
+        errors = run_db_workers(WORKERS, backend="delivery")
         assert not errors, errors
 
         stored = agency.store.all()
