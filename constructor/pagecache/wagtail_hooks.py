@@ -1,4 +1,4 @@
-"""Which pages may be cached: the public ones every anonymous visitor reads alike."""
+"""Which pages may be cached: the ones every anonymous visitor reads alike."""
 
 from wagtail import hooks
 
@@ -13,6 +13,12 @@ CACHEABLE = (PortalHomePage, RegionHomePage, ServicePage, InformationPage)
 
 @hooks.register("before_serve_page", order=-100)
 def allow_page_cache(page, request, serve_args, serve_kwargs):
-    """Mark the request when the page is live, public and of a cacheable type."""
-    if isinstance(page, CACHEABLE) and page.live and not page.get_view_restrictions().exists():
+    """Mark the request when the page is live and of a cacheable type.
+
+    No query of its own on the render path: a page behind a password or a login never gives a
+    storable response anyway. Without access, Wagtail answers with its form (a CSRF token, so
+    ``Vary: Cookie``) or a redirect; with access, the visitor has a session, which the cache
+    neither serves nor stores (tests/pagecache: the password-protected page).
+    """
+    if isinstance(page, CACHEABLE) and page.live:
         setattr(request, MARK, True)
